@@ -1,0 +1,3 @@
+export * from './context';
+export * from './assume-role';
+export * from './call-counter';

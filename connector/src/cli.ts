@@ -1,0 +1,37 @@
+/**
+ * c1-aws: commander wiring only. Each command lives in commands/<verb>.ts and exports `register(program)`.
+ * Exit codes: 0 success, 1 a check or operation failed, 2 usage or configuration error.
+ */
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands';
+import { UsageError } from './errors';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('c1-aws')
+    .description("Validate, sync and provision the IAM role that ConductorOne's AWS connector assumes.")
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`c1-aws: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`c1-aws: ${(e as Error).message}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,6 @@
+/** Every CLI command, in the order `--help` lists them. Each file exports `register(program)`. */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

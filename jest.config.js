@@ -1,0 +1,12 @@
+// Transpile-only (swc): type-checking is its own step (`npm run typecheck`) in `npm test`.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // Tests that drive moto, Terraform or cdktf start child processes; keep the two cores busy, not oversubscribed.
+  maxWorkers: 2,
+  testTimeout: 120000,
+  slowTestThreshold: 30,
+};

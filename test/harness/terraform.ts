@@ -1,0 +1,91 @@
+/**
+ * Real Terraform for tests, offline. Writes a CLI config that points at the machine's provider mirror (when there is
+ * one) into a temp dir, and sets TF_CLI_CONFIG_FILE only for the child processes; a machine without a mirror keeps
+ * Terraform's normal registry install.
+ */
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const MIRROR_CANDIDATES = [process.env.TF_PROVIDER_MIRROR, '/opt/tf-plugins', '/usr/share/terraform/plugins', path.join(os.homedir(), '.terraform.d', 'plugins')];
+
+/** The filesystem mirror that holds hashicorp/aws, or null. */
+export function providerMirror(): string | null {
+  for (const dir of MIRROR_CANDIDATES) {
+    if (dir && existsSync(path.join(dir, 'registry.terraform.io', 'hashicorp', 'aws'))) return dir;
+  }
+  return null;
+}
+
+let cachedEnv: NodeJS.ProcessEnv | null = null;
+
+/** Environment for every terraform/cdktf child: CLI config (mirror), a shared plugin cache, no telemetry. */
+export function terraformEnv(): NodeJS.ProcessEnv {
+  if (cachedEnv) return cachedEnv;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'c1-tf-cli-'));
+  const mirror = providerMirror();
+  const env: NodeJS.ProcessEnv = { CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
+  if (mirror) {
+    const cfg = path.join(dir, 'terraform.rc');
+    writeFileSync(
+      cfg,
+      `provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`,
+    );
+    env.TF_CLI_CONFIG_FILE = cfg;
+  } else if (process.env.TF_CLI_CONFIG_FILE && !existsSync(process.env.TF_CLI_CONFIG_FILE)) {
+    // A variable that points at nothing only produces a warning on every run; drop it for our children.
+    env.TF_CLI_CONFIG_FILE = '';
+  }
+  cachedEnv = env;
+  return env;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout + stderr, for assertions about what a user would see. */
+  output: string;
+}
+
+function result(r: SpawnSyncReturns<string>): RunResult {
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+}
+
+/** Runs `terraform <args>` in `cwd`. Never throws on a non-zero exit: callers assert on `code`. */
+export function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300000): RunResult {
+  return result(
+    spawnSync('terraform', [...args], {
+      cwd,
+      env: { ...process.env, ...terraformEnv(), ...env },
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
+}
+
+/** `terraform init` that never reaches the network when a mirror exists. */
+export function terraformInit(cwd: string, env: NodeJS.ProcessEnv = {}): RunResult {
+  const r = terraform(cwd, ['init', '-input=false', '-no-color'], env);
+  if (r.code !== 0) throw new Error(`terraform init failed in ${cwd}:\n${r.output}`);
+  return r;
+}
+
+/** A fresh working directory under the OS temp dir. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
