@@ -1,0 +1,150 @@
+/**
+ * Flags shared by every command that talks to AWS. Names mirror baton-aws's where the concept is the same
+ * (--role-arn, --external-id, --global-aws-orgs-enabled, ...); each is also read from BATON_<UPPER_SNAKE>, baton's
+ * own convention, so a self-hosted baton-aws environment works as is. Secrets come from env or a file; argv works
+ * but warns, since other processes can read it.
+ */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { AwsAccessOptions, RetryMode } from '../aws';
+import { checkNumber, checkString } from '../grammar/check';
+import { UsageError } from '../errors';
+import type { Toggles } from '../policy/capabilities';
+import defaults from '../../../modules/conductorone-aws-role/defaults.json';
+
+const bool = (v: string) => {
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new UsageError(`expected true or false, got "${v}"`);
+};
+const int = (v: string) => {
+  if (!/^\d+$/.test(v)) throw new UsageError(`expected a whole number, got "${v}"`);
+  return Number(v);
+};
+
+export interface RawAccessOptions {
+  roleArn?: string;
+  externalId?: string;
+  externalIdFile?: string;
+  sessionName?: string;
+  sessionDuration?: number;
+  region?: string;
+  retryMode?: RetryMode;
+  maxAttempts?: number;
+}
+
+export interface RawFeatureOptions {
+  globalAwsOrgsEnabled?: boolean;
+  globalAwsSsoEnabled?: boolean;
+  globalAwsSsoRegion?: string;
+  provisioning?: boolean;
+}
+
+export function addAccessOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--role-arn <arn>', 'ARN of the role ConductorOne assumes').env('BATON_ROLE_ARN'))
+    .addOption(
+      new Option('--external-id <id>', 'external ID (secret; prefer the env variable or --external-id-file: argv is visible to other processes)').env(
+        'BATON_EXTERNAL_ID',
+      ),
+    )
+    .addOption(new Option('--external-id-file <path>', 'read the external ID from this file (trailing newline ignored)').env('BATON_EXTERNAL_ID_FILE'))
+    .addOption(new Option('--session-name <name>', 'role session name, shown in CloudTrail').env('BATON_SESSION_NAME').default('c1-aws-connector'))
+    .addOption(new Option('--session-duration <seconds>', 'assumed-role session length; refreshed before expiry').env('BATON_SESSION_DURATION').argParser(int).default(3600))
+    .addOption(new Option('--region <region>', 'region for STS and the global services').env('BATON_GLOBAL_REGION'))
+    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).env('AWS_RETRY_MODE'))
+    .addOption(new Option('--max-attempts <n>', 'SDK attempts per call, first try included').env('AWS_MAX_ATTEMPTS').argParser(int));
+}
+
+export function addFeatureOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--global-aws-orgs-enabled [bool]', 'AWS Organizations support (the role must be in the management account)').env('BATON_GLOBAL_AWS_ORGS_ENABLED').argParser(bool))
+    .addOption(new Option('--global-aws-sso-enabled [bool]', 'IAM Identity Center support (requires Organizations)').env('BATON_GLOBAL_AWS_SSO_ENABLED').argParser(bool))
+    .addOption(new Option('--global-aws-sso-region <region>', 'region of the Identity Center instance').env('BATON_GLOBAL_AWS_SSO_REGION').default(defaults.identity_center_region))
+    .addOption(new Option('--provisioning [bool]', 'provisioning (grant/revoke) is enabled').env('BATON_PROVISIONING').argParser(bool));
+}
+
+export interface ResolvedAccess {
+  roleArn?: string;
+  externalId?: string;
+  /** What createAwsContext takes; `assume` is set only when the caller asked to assume the role. */
+  access: AwsAccessOptions;
+}
+
+/** Reads the external ID from argv, env or file; validates it without ever echoing it. */
+export function resolveExternalId(raw: RawAccessOptions, warn: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): string | undefined {
+  let id = raw.externalId;
+  if (raw.externalIdFile) {
+    if (id) throw new UsageError('give the external ID once: --external-id (or BATON_EXTERNAL_ID) or --external-id-file, not both');
+    try {
+      id = readFileSync(raw.externalIdFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new UsageError(`--external-id-file: cannot read ${raw.externalIdFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else if (id !== undefined && process.env.BATON_EXTERNAL_ID !== id) {
+    warn('c1-aws: warning: --external-id on the command line is visible to other processes; prefer BATON_EXTERNAL_ID or --external-id-file');
+  }
+  if (id === undefined) return undefined;
+  const err = checkString('external_id', id, 'external ID');
+  if (err) throw new UsageError(err);
+  return id;
+}
+
+/**
+ * Validates access flags and builds the AWS options. `assume`: assume --role-arn with the external ID for every call;
+ * otherwise the ambient credentials are used as they are.
+ */
+export function resolveAccess(raw: RawAccessOptions, assume: boolean): ResolvedAccess {
+  if (raw.roleArn !== undefined) {
+    const err = checkString('role_arn', raw.roleArn, '--role-arn');
+    if (err) throw new UsageError(err);
+  }
+  const sessionErr = raw.sessionName !== undefined ? checkString('session_name', raw.sessionName, '--session-name') : null;
+  if (sessionErr) throw new UsageError(sessionErr);
+  if (raw.sessionDuration !== undefined) {
+    const err = checkNumber('assume_role_duration', raw.sessionDuration, '--session-duration');
+    if (err) throw new UsageError(err);
+  }
+  if (raw.region !== undefined) {
+    const err = checkString('region', raw.region, '--region');
+    if (err) throw new UsageError(err);
+  }
+  if (raw.maxAttempts !== undefined && (raw.maxAttempts < 1 || raw.maxAttempts > 20)) {
+    throw new UsageError(`--max-attempts must be from 1 to 20 (got ${raw.maxAttempts})`);
+  }
+  const externalId = resolveExternalId(raw);
+  if (assume && !raw.roleArn) throw new UsageError('assuming the role needs --role-arn (or BATON_ROLE_ARN)');
+  if (assume && !externalId) throw new UsageError('assuming the role needs the external ID: BATON_EXTERNAL_ID or --external-id-file');
+  return {
+    roleArn: raw.roleArn,
+    externalId,
+    access: {
+      region: raw.region,
+      retryMode: raw.retryMode,
+      maxAttempts: raw.maxAttempts,
+      assume: assume
+        ? { roleArn: raw.roleArn!, externalId, sessionName: raw.sessionName, durationSeconds: raw.sessionDuration }
+        : undefined,
+    },
+  };
+}
+
+export interface ResolvedFeatures {
+  toggles: Toggles;
+  ssoRegion: string;
+}
+
+export function resolveFeatures(raw: RawFeatureOptions): ResolvedFeatures {
+  const toggles: Toggles = {
+    organizations: raw.globalAwsOrgsEnabled === true,
+    identity_center: raw.globalAwsSsoEnabled === true,
+    provisioning: raw.provisioning === true,
+  };
+  if (toggles.identity_center && !toggles.organizations) {
+    throw new UsageError('--global-aws-sso-enabled requires --global-aws-orgs-enabled: Identity Center assignments are per account of the organization');
+  }
+  const ssoRegion = raw.globalAwsSsoRegion ?? defaults.identity_center_region;
+  const err = checkString('region', ssoRegion, '--global-aws-sso-region');
+  if (err) throw new UsageError(err);
+  return { toggles, ssoRegion };
+}
