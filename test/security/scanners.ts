@@ -1,0 +1,86 @@
+/**
+ * Runs the pinned Python scanners (checkov, parliament, cloudsplaining) of the project venv (.venv, built from
+ * test/tools/requirements.txt by test/tools/ensure-python-tools.sh, npm's pretest). Each scanner runs once per test
+ * file over all its inputs; the tests assert on the parsed results.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { PolicyDocument } from '../../connector/src/policy/capabilities';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const VENV_BIN = path.join(REPO_ROOT, '.venv', 'bin');
+
+/** A tool of the project venv; throws (never skips) when the venv is missing, naming the fix. */
+export function venvTool(name: string): string {
+  const p = path.join(VENV_BIN, name);
+  if (!existsSync(p)) throw new Error(`${p} is missing: run \`bash test/tools/ensure-python-tools.sh\` (npm's pretest does)`);
+  return p;
+}
+
+export interface ParliamentFinding {
+  issue: string;
+  severity: string;
+  title: string;
+  detail: unknown;
+  location: Record<string, unknown>;
+}
+export type CloudsplainingCategory =
+  | 'PrivilegeEscalation'
+  | 'DataExfiltration'
+  | 'ResourceExposure'
+  | 'ServiceWildcard'
+  | 'CredentialsExposure'
+  | 'InfrastructureModification';
+/** Privilege escalation findings are {type, actions}; the other categories list action names. */
+export type CloudsplainingResult = Record<CloudsplainingCategory, Array<string | { type: string; actions: string[] }>>;
+export interface PolicyScan {
+  parliament: ParliamentFinding[];
+  /** default = only statements without resource constraints (as checkov 286-290); all = every risky action (-aR). */
+  cloudsplaining: { default: CloudsplainingResult; all: CloudsplainingResult };
+}
+export interface PolicyScanReport {
+  versions: Record<string, string>;
+  policies: Record<string, PolicyScan>;
+}
+
+/** parliament (with community auditors) and cloudsplaining over named documents, in one Python process. */
+export function scanPolicies(docs: Record<string, PolicyDocument | object>): PolicyScanReport {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'c1-policy-scan-'));
+  const input = path.join(dir, 'documents.json');
+  writeFileSync(input, JSON.stringify(docs));
+  const r = spawnSync(venvTool('python'), [path.join(__dirname, 'scan_policies.py'), input], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120000,
+  });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`scan_policies.py exited ${r.status}:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as PolicyScanReport;
+}
+
+/**
+ * One line per finding, stable across runs, so tests compare sets:
+ *   parliament:<ISSUE>[:<type>]:<actions>   cloudsplaining(<mode>):<Category>[:<type>]:<actions>
+ */
+export function findingLines(scan: PolicyScan): string[] {
+  const lines: string[] = [];
+  for (const f of scan.parliament) {
+    const d = (f.location ?? {}) as { actions?: string[]; type?: string; action?: string };
+    const actions = d.actions ? [...d.actions].sort().join(',') : d.action ?? '';
+    lines.push(`parliament:${f.issue}${d.type ? `:${d.type}` : ''}:${actions}`);
+  }
+  for (const mode of ['default', 'all'] as const) {
+    for (const [cat, items] of Object.entries(scan.cloudsplaining[mode])) {
+      for (const it of items) {
+        lines.push(
+          typeof it === 'string'
+            ? `cloudsplaining(${mode}):${cat}:${it}`
+            : `cloudsplaining(${mode}):${cat}:${it.type}:${[...it.actions].sort().join(',')}`,
+        );
+      }
+    }
+  }
+  return lines.sort();
+}
