@@ -1,0 +1,120 @@
+/**
+ * `c1-aws grant`: give a principal an entitlement, with the ids exactly as a `sync` snapshot writes them.
+ * `revoke` (revoke.ts) shares this wiring. Exit codes: 0 granted/revoked, already so, or a dry run; 1 AWS refused
+ * or failed (account not ACTIVE, assignment FAILED, status poll timed out, access denied); 2 bad ids or flags, and a
+ * group outside --allowed-groups: all found before any AWS call.
+ */
+import { Command, Option } from 'commander';
+import { createAwsContext, AwsContext } from '../aws';
+import { UsageError } from '../errors';
+import {
+  grant,
+  parseAllowedGroups,
+  planRequest,
+  ProvisionError,
+  ProvisionRequest,
+  ProvisionResult,
+  ProvisionVerb,
+  revoke,
+  targetRegion,
+} from '../provision';
+import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
+
+interface RawProvisionOptions extends RawAccessOptions, RawFeatureOptions {
+  entitlement?: string;
+  principalType?: string;
+  principal?: string;
+  grant?: string;
+  allowedGroups?: string;
+  waitTimeout?: number;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+const seconds = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`expected a whole number of seconds (at least 1), got "${v}"`);
+  return Number(v);
+};
+
+/** Adds the flags grant and revoke share. */
+export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command {
+  cmd
+    .addOption(new Option('--entitlement <id>', 'entitlement id from a sync snapshot, e.g. group:<groupArn>:member, sso_group:<id>:member, account:<accountId>:<permissionSetArn>'))
+    .addOption(new Option('--principal-type <type>', 'resource type of the principal: iam_user, sso_user or sso_group'))
+    .addOption(new Option('--principal <id>', 'resource id of the principal from a sync snapshot (an IAM user ARN, an Identity Center user or group id)'));
+  if (verb === 'revoke') cmd.addOption(new Option('--grant <id>', 'grant id from a sync snapshot, instead of the three above'));
+  cmd
+    .addOption(
+      new Option('--allowed-groups <patterns>', 'comma-separated IAM group ARN patterns (* and ? wildcards); IAM groups outside them are refused before any AWS call (exit 2)').env(
+        'BATON_PROVISIONING_ALLOWED_GROUPS',
+      ),
+    )
+    .addOption(new Option('--wait-timeout <seconds>', 'how long to wait for a permission-set assignment to finish').argParser(seconds).default(300))
+    .option('--dry-run', 'make the reads, then say which write calls would be made, without making them')
+    .option('--json', 'print the result as JSON on stdout');
+  addAccessOptions(cmd);
+  addFeatureOptions(cmd);
+  return cmd;
+}
+
+function requestOf(verb: ProvisionVerb, raw: RawProvisionOptions): ProvisionRequest {
+  const three = [raw.entitlement, raw.principalType, raw.principal];
+  if (raw.grant !== undefined) {
+    if (three.some((v) => v !== undefined)) throw new UsageError('give either --grant or --entitlement/--principal-type/--principal, not both');
+    return { grant: raw.grant };
+  }
+  if (three.some((v) => v === undefined)) {
+    throw new UsageError(`${verb} needs --entitlement, --principal-type and --principal${verb === 'revoke' ? ' (or --grant)' : ''}`);
+  }
+  return { entitlement: raw.entitlement!, principalType: raw.principalType!, principal: raw.principal! };
+}
+
+function printResult(r: ProvisionResult, json: boolean, ctx: AwsContext, dryRun: boolean) {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ...r, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
+    return;
+  }
+  for (const w of r.warnings) process.stderr.write(`c1-aws: warning: ${w}\n`);
+  process.stdout.write(`${r.message}\n`);
+  for (const c of r.changes) {
+    if (dryRun) process.stdout.write(`  would call ${c.call} ${JSON.stringify(c.input)}\n`);
+    else process.stdout.write(`  ${c.call}: request ID ${c.requestId ?? 'unknown'}${c.operationRequestId ? `, assignment request ${c.operationRequestId}` : ''}\n`);
+  }
+}
+
+export async function runProvision(verb: ProvisionVerb, raw: RawProvisionOptions): Promise<void> {
+  // Everything checkable offline first: a usage error must come before any AWS call.
+  const allowedGroups = parseAllowedGroups(raw.allowedGroups);
+  const request = requestOf(verb, raw);
+  const target = planRequest(request, { allowedGroups });
+  const features = resolveFeatures(raw);
+  if (raw.provisioning === false) throw new UsageError(`${verb}: provisioning is turned off (--provisioning false / BATON_PROVISIONING)`);
+  const { access } = resolveAccess(raw, raw.roleArn !== undefined);
+  const ctx = createAwsContext({ ...access, ssoRegion: targetRegion(target) ?? features.ssoRegion });
+  const json = raw.json === true;
+  const dryRun = raw.dryRun === true;
+  try {
+    const run = verb === 'grant' ? grant : revoke;
+    const result = await run(ctx, request, { dryRun, allowedGroups, poll: { timeoutMs: (raw.waitTimeout ?? 300) * 1000 } });
+    printResult(result, json, ctx, dryRun);
+    process.exitCode = 0;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const err = e instanceof ProvisionError ? e : new ProvisionError('aws-error', (e as Error).message);
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ verb, status: 'failed', error: { code: err.code, message: err.message, requestId: err.requestId }, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
+    } else {
+      process.stderr.write(`c1-aws: ${verb} failed: ${err.message}\n`);
+    }
+    process.exitCode = 1;
+  } finally {
+    ctx.destroy();
+  }
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('grant')
+    .description('Give a principal an entitlement (IAM group or Identity Center group membership, permission-set assignment); already granted exits 0');
+  addProvisionOptions(cmd, 'grant').action((raw: RawProvisionOptions) => runProvision('grant', raw));
+}

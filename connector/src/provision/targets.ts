@@ -1,0 +1,179 @@
+/**
+ * Turns the ids a `sync` snapshot writes (entitlement, principal type, principal, or a grant id) into one of the
+ * three things c1-aws can provision. Pure: every malformed or unsupported combination is a UsageError before any
+ * AWS call. The Identity Center id format (baton-aws's synthetic ARN) is parsed in one place,
+ * parseIdentityStoreArn, so it can follow model/ids.ts if the sync side settles on another shape.
+ */
+import { UsageError } from '../errors';
+import { parseEntitlementId, RESOURCE_TYPES, ResourceTypeId, SLUGS } from '../model/ids';
+
+export interface IamGroupTarget {
+  kind: 'iam-group';
+  groupArn: string;
+  groupName: string;
+  userArn: string;
+  userName: string;
+  accountId: string;
+}
+
+export interface SsoGroupTarget {
+  kind: 'sso-group';
+  region: string;
+  identityStoreId: string;
+  groupId: string;
+  userId: string;
+}
+
+export interface AssignmentTarget {
+  kind: 'assignment';
+  accountId: string;
+  permissionSetArn: string;
+  /** Derived from the permission set ARN, which embeds the instance id: no sso:ListInstances needed. */
+  instanceArn: string;
+  principalType: 'USER' | 'GROUP';
+  principalId: string;
+  /** Identity Center's region, from the principal's id. */
+  region: string;
+}
+
+export type Target = IamGroupTarget | SsoGroupTarget | AssignmentTarget;
+
+export interface ProvisionIds {
+  entitlement: string;
+  principalType: string;
+  principal: string;
+}
+
+const PARTITION = '(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
+const REGION = '([a-z]{2}(?:-[a-z]+)+-\\d+)';
+// IAM: arn:<partition>:iam::<account>:<kind>/<path/>name; the name is the last segment.
+const IAM_ARN = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}):(user|group)(/(?:[\\x21-\\x7E]*/)?)([\\w+=,.@-]{1,128})$`);
+const IDENTITY_STORE_ARN = new RegExp(`^arn:${PARTITION}:identitystore:${REGION}::([A-Za-z0-9-]{1,64})/(user|group)/([A-Za-z0-9-]{1,47})$`);
+// AWS: arn:aws:sso:::permissionSet/ssoins-x/ps-y. moto writes arn:aws:sso:::instance/ssoins-x/ps-y; both name the instance.
+const PERMISSION_SET_ARN = new RegExp(`^arn:${PARTITION}:sso:::(?:permissionSet|instance)/(ssoins-[A-Za-z0-9]{1,64})/(ps-[A-Za-z0-9]{1,64})$`);
+
+function parseIamArn(arn: string, kind: 'user' | 'group') {
+  const m = IAM_ARN.exec(arn);
+  if (!m || m[3] !== kind) return null;
+  return { partition: m[1], accountId: m[2], name: m[5] };
+}
+
+/** baton-aws's synthetic ARN for Identity Center users and groups: `arn:aws:identitystore:<region>::<storeId>/<kind>/<id>`. */
+export function parseIdentityStoreArn(id: string, kind: 'user' | 'group') {
+  const m = IDENTITY_STORE_ARN.exec(id);
+  if (!m || m[4] !== kind) return null;
+  return { partition: m[1], region: m[2], identityStoreId: m[3], id: m[5] };
+}
+
+export function parsePermissionSetArn(arn: string) {
+  const m = PERMISSION_SET_ARN.exec(arn);
+  if (!m) return null;
+  return { partition: m[1], instanceArn: `arn:${m[1]}:sso:::instance/${m[2]}` };
+}
+
+const PRINCIPALS_OF: Partial<Record<ResourceTypeId, ResourceTypeId[]>> = {
+  group: ['iam_user'],
+  sso_group: ['sso_user'],
+  account: ['sso_user', 'sso_group'],
+};
+
+/** Validates the three ids and says what they mean in AWS terms. Throws UsageError. */
+export function parseTarget(ids: ProvisionIds): Target {
+  const { entitlement, principalType, principal } = ids;
+  const ent = parseEntitlementId(entitlement);
+  if (!ent) throw new UsageError(`--entitlement "${entitlement}" is not an entitlement id (<resource type>:<resource id>:<slug>, as a sync snapshot writes it)`);
+  const type = ent.resource.resourceType;
+  const allowed = PRINCIPALS_OF[type];
+  if (!allowed) throw new UsageError(`entitlements of ${type} resources cannot be granted by c1-aws (supported: group, sso_group, account)`);
+  if (!(principalType in RESOURCE_TYPES)) throw new UsageError(`--principal-type "${principalType}" is not a resource type (${Object.keys(RESOURCE_TYPES).join(', ')})`);
+  if (!allowed.includes(principalType as ResourceTypeId)) {
+    throw new UsageError(`a ${type} entitlement is granted to ${allowed.join(' or ')}, not ${principalType}`);
+  }
+
+  if (type === 'group') {
+    if (ent.slug !== SLUGS.member) throw new UsageError(`group entitlements end in ":${SLUGS.member}" (got ":${ent.slug}")`);
+    const group = parseIamArn(ent.resource.resource, 'group');
+    if (!group) throw new UsageError(`"${ent.resource.resource}" is not an IAM group ARN (arn:aws:iam::<account>:group/<path/>name)`);
+    const user = parseIamArn(principal, 'user');
+    if (!user) throw new UsageError(`--principal "${principal}" is not an IAM user ARN (arn:aws:iam::<account>:user/<path/>name)`);
+    if (user.accountId !== group.accountId || user.partition !== group.partition) {
+      throw new UsageError(`IAM group membership needs the user and the group in one account (user: ${user.accountId}, group: ${group.accountId})`);
+    }
+    return { kind: 'iam-group', groupArn: ent.resource.resource, groupName: group.name, userArn: principal, userName: user.name, accountId: group.accountId };
+  }
+
+  if (type === 'sso_group') {
+    if (ent.slug !== SLUGS.member) throw new UsageError(`sso_group entitlements end in ":${SLUGS.member}" (got ":${ent.slug}")`);
+    const group = parseIdentityStoreArn(ent.resource.resource, 'group');
+    if (!group) throw new UsageError(`"${ent.resource.resource}" is not an Identity Center group id (arn:aws:identitystore:<region>::<identityStoreId>/group/<groupId>)`);
+    const user = ssoPrincipal(principal, 'user');
+    if (user.identityStoreId !== group.identityStoreId || user.region !== group.region) {
+      throw new UsageError(`the user and the group are in different identity stores (${user.region}/${user.identityStoreId} vs ${group.region}/${group.identityStoreId})`);
+    }
+    return { kind: 'sso-group', region: group.region, identityStoreId: group.identityStoreId, groupId: group.id, userId: user.id };
+  }
+
+  // account:<accountId>:<permissionSetArn>
+  const accountId = ent.resource.resource;
+  if (!/^\d{12}$/.test(accountId)) throw new UsageError(`"${accountId}" is not a 12-digit AWS account id`);
+  const ps = parsePermissionSetArn(ent.slug);
+  if (!ps) throw new UsageError(`"${ent.slug}" is not a permission set ARN (arn:aws:sso:::permissionSet/ssoins-.../ps-...)`);
+  const kind = principalType === 'sso_user' ? 'user' : 'group';
+  const p = ssoPrincipal(principal, kind);
+  if (p.partition !== ps.partition) throw new UsageError(`the principal (${p.partition}) and the permission set (${ps.partition}) are in different partitions`);
+  return {
+    kind: 'assignment',
+    accountId,
+    permissionSetArn: ent.slug,
+    instanceArn: ps.instanceArn,
+    principalType: kind === 'user' ? 'USER' : 'GROUP',
+    principalId: p.id,
+    region: p.region,
+  };
+}
+
+function ssoPrincipal(id: string, kind: 'user' | 'group') {
+  const p = parseIdentityStoreArn(id, kind);
+  if (!p) throw new UsageError(`--principal "${id}" is not an Identity Center ${kind} id (arn:aws:identitystore:<region>::<identityStoreId>/${kind}/<id>)`);
+  return p;
+}
+
+/**
+ * Splits a grant id (`<entitlementId>:<principalType>:<principalId>`) back into its three ids. Both ids hold colons,
+ * so every `:<principal type>:` is tried and the one split that parses as a provisionable target wins.
+ */
+export function parseGrantId(grant: string): ProvisionIds {
+  const candidates: ProvisionIds[] = [];
+  for (const type of Object.keys(RESOURCE_TYPES)) {
+    const marker = `:${type}:`;
+    for (let i = grant.indexOf(marker); i >= 0; i = grant.indexOf(marker, i + 1)) {
+      const ids = { entitlement: grant.slice(0, i), principalType: type, principal: grant.slice(i + marker.length) };
+      try {
+        parseTarget(ids);
+        candidates.push(ids);
+      } catch {
+        // not this split
+      }
+    }
+  }
+  if (candidates.length !== 1) {
+    throw new UsageError(
+      candidates.length === 0
+        ? `--grant "${grant}" is not a grant id c1-aws can revoke (<entitlement id>:<principal type>:<principal id>, as a sync snapshot writes it)`
+        : `--grant "${grant}" is ambiguous; give --entitlement, --principal-type and --principal instead`,
+    );
+  }
+  return candidates[0];
+}
+
+/** Short human description: "iam_user bob -> IAM group devs". */
+export function describeTarget(t: Target): string {
+  switch (t.kind) {
+    case 'iam-group':
+      return `IAM user ${t.userName} in IAM group ${t.groupName} (account ${t.accountId})`;
+    case 'sso-group':
+      return `Identity Center user ${t.userId} in group ${t.groupId} (identity store ${t.identityStoreId})`;
+    case 'assignment':
+      return `permission set ${t.permissionSetArn} for ${t.principalType === 'USER' ? 'user' : 'group'} ${t.principalId} in account ${t.accountId}`;
+  }
+}

@@ -1,0 +1,59 @@
+/** Shapes shared by the three provisioners and the grant/revoke commands. */
+import type { PollOptions } from './poll';
+
+export type ProvisionVerb = 'grant' | 'revoke';
+
+export type ProvisionStatus = 'granted' | 'revoked' | 'already-granted' | 'already-revoked' | 'would-grant' | 'would-revoke';
+
+/** One AWS write call: made (with its request ID) or, under --dry-run, only planned. */
+export interface AwsChange {
+  /** IAM action name, as the policy documents spell it ("iam:AddUserToGroup"). */
+  call: string;
+  input: Record<string, unknown>;
+  /** `$metadata.requestId`, what AWS support and CloudTrail know the call by. */
+  requestId?: string;
+  /** Identity Center's own id of the asynchronous assignment request. */
+  operationRequestId?: string;
+}
+
+export interface ProvisionResult {
+  verb: ProvisionVerb;
+  status: ProvisionStatus;
+  /** One sentence for people. */
+  message: string;
+  /** Write calls made, or under --dry-run the ones that would be made. */
+  changes: AwsChange[];
+  warnings: string[];
+  /** What the provisioner found or made: membership id, account status... */
+  details: Record<string, string>;
+}
+
+export interface ProvisionOptions {
+  /** Make the reads, then report the writes it would make instead of making them. */
+  dryRun?: boolean;
+  /** Permission-set assignment status polling (backoff and timeout). */
+  poll?: PollOptions;
+  /** IAM-style ARN patterns; when set, IAM groups outside them are refused before any call. */
+  allowedGroups?: string[];
+}
+
+export type ProvisionErrorCode =
+  | 'not-found'
+  | 'account-not-active'
+  | 'assignment-failed'
+  | 'timeout'
+  | 'access-denied'
+  | 'conflict'
+  | 'aws-error';
+
+/** An operation that reached AWS and did not succeed: exit code 1. (Bad input is a UsageError, exit 2.) */
+export class ProvisionError extends Error {
+  constructor(
+    readonly code: ProvisionErrorCode,
+    message: string,
+    readonly requestId?: string,
+  ) {
+    super(message);
+    this.name = 'ProvisionError';
+  }
+}
