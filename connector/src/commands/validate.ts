@@ -1,0 +1,91 @@
+/**
+ * `c1-aws validate`: checks that a role is what ConductorOne needs, and no more (checks in ../validate/).
+ * Exit codes: 0 every check passed (or was skipped), 1 a check failed, 2 a usage or configuration error, found
+ * before any AWS call (a malformed role ARN included; the report is still printed).
+ */
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors';
+import { checkString } from '../grammar/check';
+import { formatReport } from '../validate/report';
+import { runValidate } from '../validate/run';
+import type { ValidateConfig } from '../validate/types';
+import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
+import defaults from '../../../modules/conductorone-aws-role/defaults.json';
+
+interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions {
+  externalIdSha256?: string;
+  trustedPrincipalArn: string;
+  assume?: boolean;
+  assumeTimeout: number;
+  json?: boolean;
+}
+
+const bool = (v: string) => {
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new UsageError(`expected true or false, got "${v}"`);
+};
+const seconds = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) > 3600) throw new UsageError(`expected a whole number of seconds up to 3600, got "${v}"`);
+  return Number(v);
+};
+
+/** Turns flags into a config, or throws UsageError; makes no AWS call. */
+export function resolveValidateConfig(raw: RawValidateOptions): ValidateConfig {
+  if (!raw.roleArn) throw new UsageError('validate needs --role-arn (or BATON_ROLE_ARN)');
+  // The ARN is left to the "Role ARN syntax" check, whose message names the exact rule broken.
+  const { externalId, access } = resolveAccess({ ...raw, roleArn: undefined }, false);
+  let digest = raw.externalIdSha256;
+  if (digest !== undefined) {
+    if (!/^[0-9a-fA-F]{64}$/.test(digest)) throw new UsageError('--external-id-sha256 must be 64 hexadecimal digits (the SHA-256 of the external ID)');
+    if (externalId !== undefined) throw new UsageError('give the external ID or its SHA-256 (--external-id-sha256), not both');
+    digest = digest.toLowerCase();
+  }
+  if (externalId === undefined && digest === undefined) {
+    throw new UsageError('validate needs the external ID (BATON_EXTERNAL_ID or --external-id-file) or its SHA-256 (--external-id-sha256 or BATON_EXTERNAL_ID_SHA256)');
+  }
+  const principalErr = checkString('trusted_principal_arn', raw.trustedPrincipalArn, '--trusted-principal-arn');
+  if (principalErr) throw new UsageError(principalErr);
+  const { toggles, ssoRegion } = resolveFeatures(raw);
+  return {
+    roleArn: raw.roleArn,
+    externalId,
+    externalIdSha256: digest,
+    trustedPrincipalArn: raw.trustedPrincipalArn,
+    toggles,
+    ssoRegion,
+    assume: raw.assume === true,
+    sessionName: raw.sessionName ?? 'c1-aws-connector',
+    sessionDuration: raw.sessionDuration,
+    assumeTimeoutMs: raw.assumeTimeout * 1000,
+    access: { ...access, ssoRegion },
+  };
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('validate')
+    .description(
+      "Check the role ConductorOne assumes: ARN, existence, trust policy (only ConductorOne's principal, only with the external ID), " +
+        'permissions (all needed, no stray writes), Organizations management account, Identity Center instance, and optionally AssumeRole.',
+    );
+  addAccessOptions(cmd);
+  addFeatureOptions(cmd);
+  cmd
+    .addOption(
+      new Option('--external-id-sha256 <hex>', 'SHA-256 of the external ID, instead of the external ID itself (compared with the trust policy\'s sts:ExternalId values)').env(
+        'BATON_EXTERNAL_ID_SHA256',
+      ),
+    )
+    .addOption(new Option('--trusted-principal-arn <arn>', "ConductorOne's principal, the only one the trust policy may let in").env('BATON_TRUSTED_PRINCIPAL_ARN').default(defaults.trusted_principal_arn))
+    .addOption(new Option('--assume [bool]', 'also assume the role with the external ID and ask STS who we are').env('BATON_VALIDATE_ASSUME').argParser(bool))
+    .addOption(new Option('--assume-timeout <seconds>', 'keep retrying AccessDenied from AssumeRole this long (a new role takes time to propagate)').env('BATON_ASSUME_TIMEOUT').argParser(seconds).default(90))
+    .addOption(new Option('--json [bool]', 'print the report as JSON (schema: connector/src/validate/report.schema.json)').env('BATON_VALIDATE_JSON').argParser(bool))
+    .action(async (raw: RawValidateOptions) => {
+      const config = resolveValidateConfig(raw);
+      const report = await runValidate(config);
+      process.stdout.write(raw.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      const arnFailed = report.checks.some((c) => c.id === 'arn-syntax' && c.status === 'fail');
+      process.exitCode = arnFailed ? 2 : report.ok ? 0 : 1;
+    });
+}

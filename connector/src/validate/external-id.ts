@@ -1,0 +1,24 @@
+/**
+ * Finding the external ID when only its SHA-256 digest was given (Terraform passes nonsensitive(sha256(id)) so its
+ * provisioner output stays visible): hash each value the trust policy compares sts:ExternalId with and keep the one
+ * whose digest matches. The value found is the secret itself: never report it.
+ */
+import { createHash } from 'node:crypto';
+import { conditionValuesFor } from '../policy/conditions';
+import { parsePolicy, toArray } from '../policy/document';
+
+export const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** Every value compared with sts:ExternalId anywhere in the policy. */
+export function externalIdValues(policy: unknown): string[] {
+  const values = new Set<string>();
+  for (const s of toArray(parsePolicy(policy).Statement)) {
+    for (const c of conditionValuesFor(s.Condition, 'sts:ExternalId')) for (const v of c.values) values.add(v);
+  }
+  return [...values];
+}
+
+export function externalIdFromDigest(policy: unknown, digest: string): string | undefined {
+  const wanted = digest.toLowerCase();
+  return externalIdValues(policy).find((v) => sha256Hex(v) === wanted);
+}

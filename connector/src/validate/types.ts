@@ -1,0 +1,77 @@
+/** The shapes shared by validate's checks, runner and report (report.schema.json describes the JSON form). */
+import type { AwsAccessOptions, AwsContext } from '../aws';
+import type { RoleArn } from '../grammar/arn';
+import type { Toggles } from '../policy/capabilities';
+
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+export type CheckId = 'arn-syntax' | 'role-exists' | 'trust-policy' | 'permissions' | 'organizations' | 'identity-center' | 'assume';
+
+export interface CheckResult {
+  id: CheckId;
+  title: string;
+  status: CheckStatus;
+  /** One line a person can act on; for skip, the reason. Never holds the external ID. */
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface ValidateConfig {
+  roleArn: string;
+  /** The secret itself (env or file); or only its digest below. */
+  externalId?: string;
+  /** Lower-case hex SHA-256 of the external ID: lets Terraform run validate without handling the secret. */
+  externalIdSha256?: string;
+  /** ConductorOne's principal, the only one the trust policy may let in. */
+  trustedPrincipalArn: string;
+  toggles: Toggles;
+  ssoRegion: string;
+  /** Also assume the role and ask STS who we are. */
+  assume: boolean;
+  sessionName: string;
+  sessionDuration?: number;
+  /** How long AssumeRole keeps retrying AccessDenied (a role created seconds ago). */
+  assumeTimeoutMs?: number;
+  /** Base credentials, region and retry settings for every call except the assumed one. */
+  access: AwsAccessOptions;
+}
+
+/** Facts one check learns and later ones use. */
+export interface ValidateState {
+  role?: RoleArn;
+  /** From iam:GetRole. */
+  trustPolicy?: string;
+  permissionsBoundaryArn?: string;
+  /** The external ID to use: given, or found in the trust policy by its digest. Never reported. */
+  externalId?: string;
+}
+
+export interface CheckContext {
+  config: ValidateConfig;
+  state: ValidateState;
+  /** The AWS context with the base credentials, made on first use so a config error makes no call. */
+  aws(): AwsContext;
+  /** Results of the checks run so far. */
+  results: CheckResult[];
+}
+
+export type CheckOutcome = Pick<CheckResult, 'status' | 'message' | 'details'>;
+
+export interface Check {
+  id: CheckId;
+  title: string;
+  /** Checks whose pass this one needs; when one did not pass, this one is skipped naming it. */
+  needs: CheckId[];
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+export interface ValidateReport {
+  version: 1;
+  roleArn: string;
+  ok: boolean;
+  checks: CheckResult[];
+}
+
+export const pass = (message: string, details?: Record<string, unknown>): CheckOutcome => ({ status: 'pass', message, details });
+export const fail = (message: string, details?: Record<string, unknown>): CheckOutcome => ({ status: 'fail', message, details });
+export const skip = (message: string): CheckOutcome => ({ status: 'skip', message });
