@@ -4,3 +4,4 @@ import type { Command } from 'commander';
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [];
+import { register as registerValidate } from './validate'; COMMANDS.push(registerValidate);
