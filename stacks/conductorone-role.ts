@@ -1,0 +1,263 @@
+/**
+ * ConductorOneRole: the IAM role ConductorOne's AWS connector assumes, one inline policy per enabled capability.
+ * The same resources as modules/conductorone-aws-role (parity is tested on plans); permissions come only from the
+ * module's policies/ files, read at synth time.
+ */
+import { Construct } from 'constructs';
+import { Fn, IResolvable, Op, TerraformLocal, Token, ref } from 'cdktf';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePoliciesExclusive } from '@cdktf/provider-aws/lib/iam-role-policies-exclusive';
+import defaults from '../modules/conductorone-aws-role/defaults.json';
+import grammar from '../modules/conductorone-aws-role/grammar.json';
+import { CAPABILITY_IDS, CapabilityId, PolicyDocument, Toggle, capability } from '../connector/src/policy/capabilities';
+
+/** A feature switch: a constant decided at synth, or a Terraform boolean (a variable). */
+export type Switch = boolean | IResolvable;
+
+export interface ConductorOneRoleProps {
+  /** External ID shown in ConductorOne's connector settings; required by the trust policy. */
+  readonly externalId: string;
+  /**
+   * More external IDs the trust policy accepts.
+   * @default []
+   */
+  readonly additionalExternalIds?: string[];
+  /** @default "ConductorOneIntegration" (defaults.json) */
+  readonly roleName?: string;
+  /** @default "/" (defaults.json) */
+  readonly rolePath?: string;
+  /**
+   * Managed policy ARN set as the permissions boundary.
+   * @default - no boundary
+   */
+  readonly permissionsBoundaryArn?: string;
+  /** @default 3600 (defaults.json) */
+  readonly maxSessionDuration?: number;
+  /** @default {} */
+  readonly tags?: { [key: string]: string } | IResolvable;
+  /**
+   * Organizations sync; the role must be created in the management account (checked at plan).
+   * @default false
+   */
+  readonly enableOrganizations?: Switch;
+  /**
+   * Identity Center sync; needs enableOrganizations.
+   * @default false
+   */
+  readonly enableIdentityCenter?: Switch;
+  /**
+   * Region of the Identity Center instance. The role is global; ConductorOne's settings take the region.
+   * @default "us-east-1" (defaults.json)
+   */
+  readonly identityCenterRegion?: string;
+  /**
+   * IAM group provisioning (and Identity Center provisioning when enableIdentityCenter is on).
+   * @default false
+   */
+  readonly enableProvisioning?: Switch;
+  /** @default "arn:aws:iam::765656841499:role/ConductorOneService" (defaults.json) */
+  readonly trustedPrincipalArn?: string;
+  /**
+   * Groups ConductorOne may change the membership of.
+   * @default [] - every group under provisioningGroupPath
+   */
+  readonly provisioningGroupArns?: string[];
+  /**
+   * Path of the groups ConductorOne may manage when provisioningGroupArns is empty.
+   * @default "/"
+   */
+  readonly provisioningGroupPath?: string;
+}
+
+const IAM_POLICY_LIMIT: number = grammar.limits.role_inline_policies_aggregate;
+/** The capability files' IAM group statement resource; provisioningGroupArns/Path narrow it. */
+const GROUP_RESOURCE = 'arn:${partition}:iam::${account_id}:group/*';
+
+export class ConductorOneRole extends Construct {
+  readonly role: IamRole;
+  /** The inline policy of each capability the toggles may enable (constant-off ones are absent). */
+  readonly policies: Partial<Record<CapabilityId, IamRolePolicy>> = {};
+  /** The document given to jsonencode() per capability (tokens for partition and account). */
+  readonly documents: Partial<Record<CapabilityId, PolicyDocument>> = {};
+  /** Sorted ids of the enabled capabilities (a list, or a Terraform expression when a toggle is a variable). */
+  readonly enabledCapabilities: string[];
+  /** Names of the enabled inline policies, in capability id order. */
+  readonly inlinePolicyNames: string[];
+  readonly exclusive: IamRolePoliciesExclusive;
+
+  constructor(scope: Construct, id: string, props: ConductorOneRoleProps) {
+    super(scope, id);
+    const toggles: Record<Toggle, Switch> = {
+      organizations: props.enableOrganizations ?? false,
+      identity_center: props.enableIdentityCenter ?? false,
+      provisioning: props.enableProvisioning ?? false,
+    };
+
+    const partition = named(new DataAwsPartition(this, 'partition'), 'current');
+    const caller = named(new DataAwsCallerIdentity(this, 'caller'), 'current');
+    const accountId = caller.accountId;
+
+    // Read only when enabled: the data source fails in an account without an organization.
+    let masterAccountId: string | undefined;
+    if (toggles.organizations !== false) {
+      const counted = toggles.organizations !== true;
+      const org = named(new DataAwsOrganizationsOrganization(this, 'organization', counted ? { count: when(toggles.organizations, 1, 0) } : {}), 'this');
+      masterAccountId = counted ? Token.asString(ref(`${org.terraformResourceType}.this[0].master_account_id`)) : org.masterAccountId;
+    }
+
+    const externalIds = props.additionalExternalIds
+      ? Fn.concat([[props.externalId], props.additionalExternalIds])
+      : [props.externalId];
+    const trustedPrincipal = props.trustedPrincipalArn ?? defaults.trusted_principal_arn;
+    const preconditions: { condition: unknown; errorMessage: string }[] = [
+      {
+        condition: Op.eq(Fn.element(Fn.split(':', trustedPrincipal), 1), partition.partition),
+        errorMessage: `trusted_principal_arn is in partition ${Fn.element(Fn.split(':', trustedPrincipal), 1)} but this role is in partition ${partition.partition}: IAM cannot trust a principal of another partition. Use ConductorOne's principal for this partition.`,
+      },
+    ];
+    if (masterAccountId !== undefined) {
+      const sameAccount = Op.eq(masterAccountId, accountId);
+      preconditions.push({
+        condition: toggles.organizations === true ? sameAccount : when(toggles.organizations, sameAccount, true),
+        errorMessage:
+          `enable_organizations is on but this role would be created in member account ${accountId}: ConductorOne would answer a 400 when the integration is saved, because only the management account can list the organization's accounts. ` +
+          `Create the role in the management account ${masterAccountId} or set enable_organizations = false.`,
+      });
+    }
+
+    if (props.provisioningGroupArns) {
+      // A group ARN of another account or partition would be a grant the role cannot use: fail at plan instead.
+      preconditions.push({
+        condition: `\${alltrue([for arn in ${Token.asString(Token.asAny(props.provisioningGroupArns))} : split(":", arn)[1] == ${partition.partition} && split(":", arn)[4] == ${accountId}])}`,
+        errorMessage: `Each provisioning_group_arns entry must be a group of this role's account (${accountId}) and partition (${partition.partition}): the role can only change the membership of its own account's groups.`,
+      });
+    }
+
+    this.role = named(
+      new IamRole(this, 'role', {
+        name: props.roleName ?? defaults.role_name,
+        path: props.rolePath ?? defaults.role_path,
+        maxSessionDuration: props.maxSessionDuration ?? defaults.max_session_duration,
+        permissionsBoundary: props.permissionsBoundaryArn,
+        tags: props.tags as { [key: string]: string } | undefined,
+        assumeRolePolicy: Fn.jsonencode({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: trustedPrincipal },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'sts:ExternalId': externalIds } },
+            },
+          ],
+        }),
+        lifecycle: { precondition: preconditions as { condition: IResolvable; errorMessage: string }[] },
+      }),
+      'this',
+    );
+
+    const placeholders = { partition: partition.partition, account_id: accountId };
+    const groupPath = props.provisioningGroupPath ?? '/';
+    const pathGroups = [fill(`arn:\${partition}:iam::\${account_id}:group${groupPath}*`, placeholders)];
+    // A local keeps the policy readable; `>= 1` because cdktf's Op drops a literal 0 right operand.
+    const groupResources = props.provisioningGroupArns
+      ? named(new TerraformLocal(this, 'iam_group_resources', when(Op.gte(Fn.lengthOf(props.provisioningGroupArns), 1), props.provisioningGroupArns, pathGroups)), 'iam_group_resources').asList
+      : pathGroups;
+
+    const names: { name: string; on: Switch }[] = [];
+    const ids: { id: string; on: Switch }[] = [];
+    const sizes: unknown[] = [];
+    for (const capId of CAPABILITY_IDS) {
+      const cap = capability(capId);
+      const on = all(cap.requires.map((t) => toggles[t]));
+      if (on === false) continue;
+      const document = renderDocument(cap.document, placeholders, groupResources);
+      this.documents[capId] = document;
+      const policy = named(
+        new IamRolePolicy(this, capId, {
+          ...(on === true ? {} : { count: when(on, 1, 0) }),
+          name: cap.policyName,
+          role: this.role.id,
+          policy: Fn.jsonencode(document),
+        }),
+        capId,
+      );
+      this.policies[capId] = policy;
+      // A counted policy is a list: read it with a splat.
+      const splat = (a: string) => Token.asList(ref(`${policy.terraformResourceType}.${capId}[*].${a}`));
+      names.push({ name: on === true ? policy.name : Token.asString(splat('name')), on });
+      ids.push({ id: capId, on });
+      sizes.push(Fn.lengthOf(on === true ? policy.policy : Fn.join('', splat('policy'))));
+    }
+    this.enabledCapabilities = listOf(ids.map((i) => ({ value: i.id, on: i.on })));
+    this.inlinePolicyNames = concatOf(names);
+
+    const total = Fn.sum(sizes.length ? sizes : [0]);
+    this.exclusive = named(
+      new IamRolePoliciesExclusive(this, 'exclusive', {
+        roleName: this.role.name,
+        policyNames: this.inlinePolicyNames,
+        lifecycle: {
+          precondition: [
+            {
+              condition: Op.lt(total, IAM_POLICY_LIMIT),
+              errorMessage: `The enabled capabilities' inline policies total ${Token.asString(total)} characters; IAM allows fewer than ${IAM_POLICY_LIMIT} per role. Name fewer groups in provisioning_group_arns (use provisioning_group_path) or disable a capability.`,
+            },
+          ],
+        },
+      }),
+      'this',
+    );
+  }
+}
+
+/** Gives a resource the logical id the HCL module uses, so the synthesized HCL reads like the module. */
+function named<T extends { overrideLogicalId(id: string): void }>(r: T, logicalId: string): T {
+  r.overrideLogicalId(logicalId);
+  return r;
+}
+
+/** A constant's branch at synth, else a Terraform conditional. */
+function when<A, B>(on: Switch, yes: A, no: B): any {
+  if (on === true) return yes;
+  if (on === false) return no;
+  return Fn.conditional(on, yes, no);
+}
+
+/** Conjunction of switches; constants fold at synth. */
+function all(switches: Switch[]): Switch {
+  if (switches.some((s) => s === false)) return false;
+  const vars = switches.filter((s): s is IResolvable => s !== true);
+  return vars.length === 0 ? true : vars.reduce((a: IResolvable, b) => Op.and(a, b));
+}
+
+function fill(text: string, vars: { partition: string; account_id: string }): string {
+  return text.replace(/\$\{partition\}/g, vars.partition).replace(/\$\{account_id\}/g, vars.account_id);
+}
+
+/** The capability's document with placeholders replaced by tokens; the IAM group statement narrowed. */
+function renderDocument(doc: PolicyDocument, vars: { partition: string; account_id: string }, groups: unknown): PolicyDocument {
+  return {
+    Version: doc.Version,
+    Statement: doc.Statement.map((s) => ({
+      ...s,
+      Resource: s.Resource === GROUP_RESOURCE ? (groups as string[]) : Array.isArray(s.Resource) ? s.Resource.map((r) => fill(r, vars)) : fill(s.Resource, vars),
+    })),
+  };
+}
+
+/** A list whose items are constant or conditional: a literal list, or compact([...]) of conditionals. */
+function listOf(items: { value: string; on: Switch }[]): string[] {
+  if (items.every((i) => i.on === true)) return items.map((i) => i.value);
+  return Fn.compact(items.map((i) => when(i.on, i.value, '')));
+}
+
+/** Policy names: a literal list when every policy is constant, else concat() of single and splat lists. */
+function concatOf(items: { name: string; on: Switch }[]): string[] {
+  if (items.every((i) => i.on === true)) return items.map((i) => i.name);
+  return Fn.concat(items.map((i) => (i.on === true ? [i.name] : i.name)));
+}
