@@ -1,0 +1,142 @@
+/** `c1-aws grant` / `revoke` as a user runs them: a child process pointed at moto through the environment. */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { GetGroupCommand } from '@aws-sdk/client-iam';
+import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
+import { AwsContext, createAwsContext } from '../../../connector/src/aws';
+import { grantId } from '../../../connector/src/model/ids';
+import { MOTO_CREDENTIALS, MOTO_REGION, Moto, REPO_ROOT, startMoto } from '../../harness/moto';
+import { seedWorld, World } from './world';
+
+const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
+let moto: Moto;
+let w: World;
+let setup: AwsContext;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function c1(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...base, ...moto.env, ...env }, cwd: REPO_ROOT }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
+});
+afterAll(() => moto.stop());
+beforeEach(async () => {
+  await moto.reset();
+  setup = createAwsContext({ credentials: MOTO_CREDENTIALS, region: MOTO_REGION, maxAttempts: 1 });
+  w = await seedWorld(setup);
+});
+afterEach(() => setup.destroy());
+
+const members = async () => (await setup.iam.send(new GetGroupCommand({ GroupName: 'developers' }))).Users!.map((u) => u.UserName).sort();
+const bob = () => ['--entitlement', w.entitlements.iamGroup, '--principal-type', 'iam_user', '--principal', w.iam.bobArn];
+
+test('grant prints the request ID and exits 0; again prints "already granted" and exits 0', async () => {
+  const first = await c1(['grant', ...bob()]);
+  expect(first).toMatchObject({ code: 0, stderr: '' });
+  expect(first.stdout).toMatch(/^granted: IAM user bob in IAM group developers .*request ID \S+/);
+  expect(first.stdout).toMatch(/iam:AddUserToGroup: request ID \S+/);
+  expect(await members()).toEqual(['bob', 'carol']);
+  const again = await c1(['grant', ...bob()]);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/^already granted: /);
+});
+
+test('--json is one parsable document with the status, the changes and the calls made', async () => {
+  const r = await c1(['grant', ...bob(), '--json']);
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out).toMatchObject({ verb: 'grant', status: 'granted', dryRun: false, calls: { 'iam:GetGroup': 1, 'iam:AddUserToGroup': 1 } });
+  expect(out.changes[0]).toMatchObject({ call: 'iam:AddUserToGroup', requestId: expect.any(String) });
+});
+
+test('--dry-run says what it would call and makes no write call', async () => {
+  const r = await c1(['grant', '--dry-run', '--json', '--entitlement', w.entitlements.assignment, '--principal-type', 'sso_user', '--principal', w.sso.aliceId]);
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out).toMatchObject({ status: 'would-grant', dryRun: true, changes: [{ call: 'sso:CreateAccountAssignment', input: { TargetId: w.accounts.active } }] });
+  expect(Object.keys(out.calls).sort()).toEqual(['organizations:DescribeAccount', 'sso:ListAccountAssignments']);
+  const rows = await setup.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: w.instanceArn, AccountId: w.accounts.active, PermissionSetArn: w.permissionSetArn }));
+  expect(rows.AccountAssignments).toEqual([]);
+  const text = await c1(['grant', '--dry-run', ...bob()]);
+  expect(text.stdout).toContain('would call iam:AddUserToGroup {"GroupName":"developers","UserName":"bob"}');
+  expect(await members()).toEqual(['carol']);
+});
+
+test('revoke --grant takes a snapshot grant id; revoking twice says "already revoked"; both exit 0', async () => {
+  const id = grantId(w.entitlements.iamGroup, { resourceType: 'iam_user', resource: w.iam.carolArn });
+  const first = await c1(['revoke', '--grant', id]);
+  expect(first.code).toBe(0);
+  expect(first.stdout).toMatch(/^revoked: .*request ID/);
+  expect(await members()).toEqual([]);
+  const again = await c1(['revoke', '--grant', id, '--json']);
+  expect(again.code).toBe(0);
+  expect(JSON.parse(again.stdout).status).toBe('already-revoked');
+});
+
+test('Identity Center membership end to end', async () => {
+  const ids = ['--entitlement', w.entitlements.ssoGroup, '--principal-type', 'sso_user', '--principal', w.sso.aliceId];
+  expect(JSON.parse((await c1(['grant', ...ids, '--json'])).stdout).status).toBe('granted');
+  expect(JSON.parse((await c1(['grant', ...ids, '--json'])).stdout).status).toBe('already-granted');
+  expect(JSON.parse((await c1(['revoke', ...ids, '--json'])).stdout).status).toBe('revoked');
+  expect(JSON.parse((await c1(['revoke', ...ids, '--json'])).stdout).status).toBe('already-revoked');
+});
+
+test('a suspended account exits 1, and --json says why', async () => {
+  const r = await c1(['grant', '--json', '--entitlement', w.entitlements.suspendedAssignment, '--principal-type', 'sso_user', '--principal', w.sso.aliceId]);
+  expect(r.code).toBe(1);
+  const out = JSON.parse(r.stdout);
+  expect(out).toMatchObject({ status: 'failed', error: { code: 'account-not-active', message: expect.stringContaining('SUSPENDED') } });
+  expect(out.calls['sso:CreateAccountAssignment']).toBeUndefined();
+  const text = await c1(['grant', '--entitlement', w.entitlements.suspendedAssignment, '--principal-type', 'sso_user', '--principal', w.sso.aliceId]);
+  expect(text.code).toBe(1);
+  expect(text.stderr).toContain(`c1-aws: grant failed: account ${w.accounts.suspended} is SUSPENDED`);
+});
+
+test('a group outside BATON_PROVISIONING_ALLOWED_GROUPS exits 2 before any call', async () => {
+  const scope = 'arn:aws:iam::123456789012:group/c1-managed/*';
+  // Credentials that could not sign anything: the refusal must come first.
+  const r = await c1(['grant', '--entitlement', w.entitlements.adminsGroup, '--principal-type', 'iam_user', '--principal', w.iam.bobArn], {
+    BATON_PROVISIONING_ALLOWED_GROUPS: scope,
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(`group ${w.iam.adminsGroupArn} is outside the provisioning scope`);
+  expect(r.stderr).toContain(scope);
+  expect((await c1(['grant', ...bob(), '--allowed-groups', scope])).code).toBe(0);
+});
+
+test('with --role-arn and the external ID it assumes the role for every call', async () => {
+  const roleArn = 'arn:aws:iam::123456789012:role/ConductorOneIntegration';
+  const r = await c1(['grant', ...bob(), '--json', '--role-arn', roleArn], { BATON_EXTERNAL_ID: 'x'.repeat(32) });
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).calls).toMatchObject({ 'sts:AssumeRole': 1, 'iam:AddUserToGroup': 1 });
+  const missingId = await c1(['grant', ...bob(), '--role-arn', roleArn]);
+  expect(missingId.code).toBe(2);
+  expect(missingId.stderr).toContain('external ID');
+});
+
+test.each([
+  ['missing ids', ['grant', '--entitlement', 'group:x:member'], /needs --entitlement, --principal-type and --principal/],
+  ['both forms', ['revoke', '--grant', 'g', '--entitlement', 'e'], /either --grant or/],
+  ['bad principal type', ['grant', '--entitlement', 'group:arn:aws:iam::123456789012:group/g:member', '--principal-type', 'user', '--principal', 'x'], /not a resource type/],
+  ['bad grant id', ['revoke', '--grant', 'nonsense'], /not a grant id/],
+  ['bad scope pattern', ['grant', '--allowed-groups', 'c1-managed/*', '--entitlement', 'e', '--principal-type', 'iam_user', '--principal', 'p'], /not an IAM group ARN pattern/],
+  ['bad wait timeout', ['grant', '--wait-timeout', '0'], /seconds/],
+])('usage error (%s) exits 2', async (_name, args, message) => {
+  const r = await c1(args as string[], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(message);
+});
