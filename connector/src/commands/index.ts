@@ -5,3 +5,5 @@ export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [];
 import { register as registerValidate } from './validate'; COMMANDS.push(registerValidate);
+import { register as registerGrant } from './grant'; COMMANDS.push(registerGrant);
+import { register as registerRevoke } from './revoke'; COMMANDS.push(registerRevoke);
