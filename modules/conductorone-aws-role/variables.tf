@@ -1,0 +1,171 @@
+# Rules and messages come from grammar.json (local.rules), shared with the CDKTF construct and the connector.
+# Inputs with a default in defaults.json default to null here; main.tf falls back to that file.
+# Terraform 1.11 does not short-circuit `||`, so null guards use the conditional operator.
+
+################################################################################
+# Trust
+################################################################################
+
+variable "external_id" {
+  description = "External ID shown in ConductorOne's AWS connector settings (\"External ID\"). The trust policy requires it on every sts:AssumeRole."
+  type        = string
+  sensitive   = true
+  nullable    = false
+
+  validation {
+    condition     = length(var.external_id) >= local.rules.external_id.min_length && length(var.external_id) <= local.rules.external_id.max_length && can(regex(local.rules.external_id.pattern, var.external_id))
+    error_message = "external_id ${local.rules.external_id.rule}."
+  }
+}
+
+variable "additional_external_ids" {
+  description = "More external IDs the trust policy accepts besides external_id, to rotate the external ID without downtime: add the new one here, switch ConductorOne, then make it external_id."
+  type        = list(string)
+  default     = []
+  sensitive   = true
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for v in var.additional_external_ids : length(v) >= local.rules.external_id.min_length && length(v) <= local.rules.external_id.max_length && can(regex(local.rules.external_id.pattern, v))])
+    error_message = "Each additional_external_ids entry ${local.rules.external_id.rule}."
+  }
+}
+
+variable "trusted_principal_arn" {
+  description = "The ConductorOne principal allowed to assume the role. Defaults to ConductorOne's service role in the aws partition (defaults.json); GovCloud and China need ConductorOne's principal for that partition."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.trusted_principal_arn == null ? true : (length(var.trusted_principal_arn) >= local.rules.trusted_principal_arn.min_length && length(var.trusted_principal_arn) <= local.rules.trusted_principal_arn.max_length && can(regex(local.rules.trusted_principal_arn.pattern, var.trusted_principal_arn)))
+    error_message = "trusted_principal_arn ${local.rules.trusted_principal_arn.rule}."
+  }
+}
+
+################################################################################
+# Role
+################################################################################
+
+variable "role_name" {
+  description = "Name of the IAM role (entered in ConductorOne as part of the role ARN). Defaults to \"ConductorOneIntegration\" (defaults.json)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_name == null ? true : (length(var.role_name) >= local.rules.role_name.min_length && length(var.role_name) <= local.rules.role_name.max_length && can(regex(local.rules.role_name.pattern, var.role_name)))
+    error_message = "role_name ${local.rules.role_name.rule}."
+  }
+}
+
+variable "role_path" {
+  description = "Path of the IAM role, e.g. \"/integrations/\". Defaults to \"/\" (defaults.json)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_path == null ? true : (length(var.role_path) >= local.rules.role_path.min_length && length(var.role_path) <= local.rules.role_path.max_length && can(regex(local.rules.role_path.pattern, var.role_path)))
+    error_message = "role_path ${local.rules.role_path.rule}."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "ARN of a managed policy to set as the role's permissions boundary, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null ? true : (length(var.permissions_boundary_arn) >= local.rules.policy_arn.min_length && length(var.permissions_boundary_arn) <= local.rules.policy_arn.max_length && can(regex(local.rules.policy_arn.pattern, var.permissions_boundary_arn)))
+    error_message = "permissions_boundary_arn ${local.rules.policy_arn.rule}."
+  }
+}
+
+variable "max_session_duration" {
+  description = "Maximum session duration of the role, in seconds. Defaults to 3600 (defaults.json)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.max_session_duration == null ? true : (var.max_session_duration >= local.numbers.max_session_duration.min && var.max_session_duration <= local.numbers.max_session_duration.max && floor(var.max_session_duration) == var.max_session_duration)
+    error_message = "max_session_duration ${local.numbers.max_session_duration.rule}."
+  }
+}
+
+variable "tags" {
+  description = "Tags of the IAM role."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+################################################################################
+# Capabilities
+################################################################################
+
+variable "enable_organizations" {
+  description = "Let ConductorOne list the organization's accounts. The role must then be in the organization's management account (checked at plan)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "enable_identity_center" {
+  description = "Let ConductorOne sync IAM Identity Center users, groups, permission sets and assignments. Requires enable_organizations."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = var.enable_identity_center ? var.enable_organizations : true
+    error_message = "enable_identity_center requires enable_organizations = true: Identity Center is read through the organization's management account. Set enable_organizations = true (and create the role in the management account) or enable_identity_center = false."
+  }
+}
+
+variable "identity_center_region" {
+  description = "Region of the IAM Identity Center instance, to enter in ConductorOne's settings (the role itself is global). Defaults to \"us-east-1\" (defaults.json)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.identity_center_region == null ? true : (length(var.identity_center_region) >= local.rules.region.min_length && length(var.identity_center_region) <= local.rules.region.max_length && can(regex(local.rules.region.pattern, var.identity_center_region)))
+    error_message = "identity_center_region ${local.rules.region.rule}."
+  }
+}
+
+variable "enable_provisioning" {
+  description = "Let ConductorOne change access: IAM group memberships (scoped by provisioning_group_arns / provisioning_group_path) and, with enable_identity_center, Identity Center group memberships and permission-set assignments."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+################################################################################
+# Provisioning scope (privilege-escalation guard)
+################################################################################
+
+variable "provisioning_group_arns" {
+  description = "IAM groups ConductorOne may add users to and remove them from. Empty: every group under provisioning_group_path. Keep admin groups out of this scope."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for v in var.provisioning_group_arns : length(v) <= local.rules.role_arn.max_length && can(regex(local.group_arn_pattern, v))])
+    error_message = "Each provisioning_group_arns entry ${local.group_arn_rule}."
+  }
+
+  validation {
+    condition     = length(var.provisioning_group_arns) == 0 ? true : coalesce(var.provisioning_group_path, "/") == "/"
+    error_message = "provisioning_group_arns and provisioning_group_path are alternatives: list the groups, or give the path of the groups, not both."
+  }
+}
+
+variable "provisioning_group_path" {
+  description = "When provisioning_group_arns is empty, ConductorOne may manage the membership of the IAM groups under this path only, e.g. \"/conductorone/\". Defaults to \"/\" (every group; defaults.json)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.provisioning_group_path == null ? true : (length(var.provisioning_group_path) >= local.rules.role_path.min_length && length(var.provisioning_group_path) <= local.rules.role_path.max_length && can(regex(local.rules.role_path.pattern, var.provisioning_group_path)))
+    error_message = "provisioning_group_path ${local.rules.role_path.rule}."
+  }
+}
