@@ -142,7 +142,8 @@ async function waitFor(ctx: AwsContext, t: AssignmentTarget, op: Op, operationRe
           : (await ctx.ssoAdmin.send(new DescribeAccountAssignmentDeletionStatusCommand({ InstanceArn: t.instanceArn, AccountAssignmentDeletionRequestId: operationRequestId })))
               .AccountAssignmentDeletionStatus;
     } catch (e) {
-      throw failure(`${names.status} (assignment request ${operationRequestId})`, e);
+      const f = failure(names.status, e);
+      throw new ProvisionError(f.code, `${f.message}; the assignment request ${operationRequestId} was made and may still finish`, f.requestId);
     }
     return s?.Status === 'IN_PROGRESS' ? undefined : s;
   }, opts.poll);

@@ -135,6 +135,7 @@ test.each([
   ['bad grant id', ['revoke', '--grant', 'nonsense'], /not a grant id/],
   ['bad scope pattern', ['grant', '--allowed-groups', 'c1-managed/*', '--entitlement', 'e', '--principal-type', 'iam_user', '--principal', 'p'], /not an IAM group ARN pattern/],
   ['bad wait timeout', ['grant', '--wait-timeout', '0'], /seconds/],
+  ['provisioning turned off', ['grant', '--provisioning', 'false', '--entitlement', 'group:arn:aws:iam::123456789012:group/g:member', '--principal-type', 'iam_user', '--principal', 'arn:aws:iam::123456789012:user/u'], /provisioning is turned off/],
 ])('usage error (%s) exits 2', async (_name, args, message) => {
   const r = await c1(args as string[], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
   expect(r.code).toBe(2);

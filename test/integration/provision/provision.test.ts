@@ -261,6 +261,13 @@ describe('permission-set assignment', () => {
     expect(await assignments(w.accounts.suspended)).toEqual([]);
   });
 
+  test('a role that may not read the account (AccessDenied) still grants, with a warning, as baton-aws does', async () => {
+    const ctx = ctxFor({ DescribeAccount: { respond: () => ({ status: 400, body: { __type: 'AccessDeniedException', Message: 'denied' } }) } });
+    const r = await grant(ctx, aliceReadOnly(), { poll: FAST_POLL });
+    expect(r.status).toBe('granted');
+    expect(r.warnings).toEqual([expect.stringContaining(`organizations:DescribeAccount was denied, so account ${w.accounts.active} was not checked`)]);
+  });
+
   test('a FAILED request reports AWS\'s failure reason', async () => {
     const reason = 'Received a 404 status error: Not supported policy arn:aws:iam::aws:policy/Nope.';
     const ctx = ctxFor({
