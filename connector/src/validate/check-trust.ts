@@ -4,6 +4,7 @@
  * AWS: STS cannot be asked "would X get in?" without being X, and moto lets a missing external ID through.
  */
 import { parseRoleArn } from '../grammar/arn';
+import type { ContextValues } from '../policy/conditions';
 import { ANONYMOUS } from '../policy/principal';
 import { evaluateTrust, TrustResult } from '../policy/trust';
 import { externalIdFromDigest, externalIdValues } from './external-id';
@@ -12,12 +13,21 @@ import { Check, fail, pass } from './types';
 interface Probe {
   who: string;
   caller: string;
+  /** The global keys AWS sets for this caller (aws:PrincipalArn is the role's ARN for a session), so trust policies
+   * that pin aws:PrincipalArn or aws:PrincipalAccount are judged as AWS would. */
+  context: ContextValues;
 }
 
+const principalContext = (principalArn: string | undefined): ContextValues => {
+  const account = principalArn && accountOf(principalArn);
+  return account ? { 'aws:PrincipalArn': principalArn, 'aws:PrincipalAccount': account } : {};
+};
+
 /** The caller ConductorOne really is: a session of its role (a role ARN in a trust policy covers its sessions). */
-function trustedCaller(principalArn: string): string {
+function trustedCaller(principalArn: string): Probe {
   const role = parseRoleArn(principalArn);
-  return role.ok ? `arn:${role.value.partition}:sts::${role.value.accountId}:assumed-role/${role.value.name}/c1-validate-probe` : principalArn;
+  const caller = role.ok ? `arn:${role.value.partition}:sts::${role.value.accountId}:assumed-role/${role.value.name}/c1-validate-probe` : principalArn;
+  return { who: principalArn, caller, context: principalContext(principalArn) };
 }
 
 function accountOf(arn: string): string | undefined {
@@ -28,17 +38,21 @@ function accountOf(arn: string): string | undefined {
 function intruders(partition: string, roleAccount: string, trustedArn: string): Probe[] {
   const trustedAccount = accountOf(trustedArn);
   const other = ['210987654321', '109876543210', '098765432109'].find((a) => a !== roleAccount && a !== trustedAccount)!;
+  const session = (account: string, role: string) => ({
+    caller: `arn:${partition}:sts::${account}:assumed-role/${role}/probe`,
+    context: principalContext(`arn:${partition}:iam::${account}:role/${role}`),
+  });
   const probes: Probe[] = [
-    { who: `another account's root (${other})`, caller: `arn:${partition}:iam::${other}:root` },
-    { who: `a role in another account (${other})`, caller: `arn:${partition}:sts::${other}:assumed-role/SomeRole/probe` },
-    { who: `a user in another account (${other})`, caller: `arn:${partition}:iam::${other}:user/someone` },
-    { who: `another role in the role's own account (${roleAccount})`, caller: `arn:${partition}:sts::${roleAccount}:assumed-role/SomeOtherRole/probe` },
-    { who: 'an anonymous caller ("*")', caller: ANONYMOUS },
-    { who: 'a service principal (ec2.amazonaws.com)', caller: 'ec2.amazonaws.com' },
+    { who: `another account's root (${other})`, caller: `arn:${partition}:iam::${other}:root`, context: principalContext(`arn:${partition}:iam::${other}:root`) },
+    { who: `a role in another account (${other})`, ...session(other, 'SomeRole') },
+    { who: `a user in another account (${other})`, caller: `arn:${partition}:iam::${other}:user/someone`, context: principalContext(`arn:${partition}:iam::${other}:user/someone`) },
+    { who: `another role in the role's own account (${roleAccount})`, ...session(roleAccount, 'SomeOtherRole') },
+    { who: 'an anonymous caller ("*")', caller: ANONYMOUS, context: {} },
+    { who: 'a service principal (ec2.amazonaws.com)', caller: 'ec2.amazonaws.com', context: {} },
   ];
   // A role (not account) principal: no other role of ConductorOne's account may ride on it.
   if (trustedAccount && !/:root$/.test(trustedArn) && trustedAccount !== roleAccount) {
-    probes.push({ who: `another role in the trusted principal's account (${trustedAccount})`, caller: `arn:${partition}:sts::${trustedAccount}:assumed-role/SomeOtherRole/probe` });
+    probes.push({ who: `another role in the trusted principal's account (${trustedAccount})`, ...session(trustedAccount, 'SomeOtherRole') });
   }
   return probes;
 }
@@ -71,7 +85,8 @@ export const trustPolicyCheck: Check = {
     const problems: string[] = [];
     const holes: { principal: string; externalId: 'given' | 'none'; statement?: string }[] = [];
     const c1 = trustedCaller(config.trustedPrincipalArn);
-    const ask = (caller: string, id: string | undefined) => evaluateTrust(policy, { principal: caller, context: id === undefined ? {} : { 'sts:ExternalId': id } });
+    const ask = (probe: Probe, id: string | undefined) =>
+      evaluateTrust(policy, { principal: probe.caller, context: id === undefined ? probe.context : { ...probe.context, 'sts:ExternalId': id } });
 
     const good = ask(c1, externalId);
     if (good.decision !== 'Allowed') {
@@ -92,7 +107,7 @@ export const trustPolicyCheck: Check = {
     for (const probe of intruders(state.role!.partition, state.role!.accountId, config.trustedPrincipalArn)) {
       // Without an external ID first: a hole that needs no secret is the worse one to report.
       for (const id of [undefined, externalId]) {
-        const r = ask(probe.caller, id);
+        const r = ask(probe, id);
         if (r.decision === 'Allowed') {
           holes.push({ principal: probe.caller, externalId: id === undefined ? 'none' : 'given', statement: r.statement?.label });
           problems.push(`${probe.who} gets in${id === undefined ? ' without an external ID' : ' with the external ID'}${via(r)}`);

@@ -6,7 +6,9 @@
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import Ajv from 'ajv';
+import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import { CallCounter, createAwsContext } from '../../../connector/src/aws';
 import schema from '../../../connector/src/validate/report.schema.json';
@@ -34,7 +36,8 @@ const check = (report: ValidateReport, id: CheckId) => report.checks.find((c) =>
 describe('a correct role passes', () => {
   test('single account', async () => {
     await createRole();
-    const report = await runValidate(config());
+    const calls = new CallCounter();
+    const report = await runValidate(config({ access: { credentials: MOTO_CREDENTIALS, region: 'us-east-1', maxAttempts: 3, calls } }));
     expect(statuses(report)).toEqual({
       'arn-syntax': 'pass',
       'role-exists': 'pass',
@@ -47,6 +50,17 @@ describe('a correct role passes', () => {
     expect(report.ok).toBe(true);
     // moto does not implement the simulator: the result says so instead of failing.
     expect(check(report, 'permissions').message).toMatch(/SimulatePrincipalPolicy unavailable: .*HTTP 500/);
+    // ...after one attempt, though every other call may retry.
+    expect(calls.attempts.get('iam:SimulatePrincipalPolicy')).toBe(1);
+  });
+
+  test('a trust policy that also pins aws:PrincipalArn and aws:PrincipalAccount', async () => {
+    const condition = {
+      StringEquals: { 'sts:ExternalId': EXTERNAL_ID, 'aws:PrincipalAccount': '765656841499' },
+      ArnEquals: { 'aws:PrincipalArn': C1_PRINCIPAL },
+    };
+    await createRole({ trust: trustPolicy({ Principal: { AWS: 'arn:aws:iam::765656841499:root' }, Condition: condition }) });
+    expect(check(await runValidate(config()), 'trust-policy')).toMatchObject({ status: 'pass' });
   });
 
   test('with Organizations, Identity Center and provisioning, in the management account', async () => {
@@ -180,6 +194,18 @@ describe('each broken role fails the right check', () => {
       new RegExp(`account ${member} is a member of o-\\w+, not its management account ${MOTO_DEFAULT_ACCOUNT}: .*400 error on save. Create the role in account ${MOTO_DEFAULT_ACCOUNT}`),
     );
   });
+});
+
+test('Identity Center on, but no instance in the region', async () => {
+  // moto makes an instance in every account and region on first use, so the empty answer is mocked.
+  const sso = mockClient(SSOAdminClient).on(ListInstancesCommand).resolves({ Instances: [] });
+  try {
+    await createRole({ toggles: ALL_ON });
+    const report = await runValidate(config({ toggles: ALL_ON, ssoRegion: 'eu-west-1' }));
+    expect(check(report, 'identity-center')).toMatchObject({ status: 'fail', message: expect.stringMatching(/no IAM Identity Center instance in eu-west-1: .*--global-aws-sso-region/) });
+  } finally {
+    sso.restore();
+  }
 });
 
 describe('--assume', () => {

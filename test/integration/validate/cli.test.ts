@@ -1,0 +1,126 @@
+/**
+ * `c1-aws validate` as a user runs it: a child process with env, against moto. Exit codes 0/1/2, --json parsable and
+ * valid against the published schema, and the external ID never in stdout or stderr.
+ */
+import Ajv from 'ajv';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { buildProgram } from '../../../connector/src/cli';
+import schema from '../../../connector/src/validate/report.schema.json';
+import { Moto, REPO_ROOT, startMoto } from '../../harness/moto';
+import { createRole, EXTERNAL_ID, roleArn, trustPolicy } from './fixture';
+
+let moto: Moto;
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
+});
+afterAll(() => moto.stop());
+beforeEach(() => moto.reset());
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    // Start from a clean environment: no BATON_* of the developer's shell may leak in.
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'connector/bin/c1-aws.js'), 'validate', ...args], {
+      env: { ...base, ...moto.env, BATON_ROLE_ARN: roleArn(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('close', (code) => {
+      expect(stdout + stderr).not.toContain(EXTERNAL_ID);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const validReport = new Ajv({ strict: true }).compile(schema);
+
+test('a correct role: exit 0 and a table', async () => {
+  await createRole();
+  const r = await cli([], { BATON_EXTERNAL_ID: EXTERNAL_ID });
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(/1\. PASS {2}Role ARN syntax/);
+  expect(r.stdout).toMatch(/3\. PASS {2}Trust policy +only arn:aws:iam::765656841499:role\/ConductorOneService may assume the role/);
+  expect(r.stdout).toMatch(/7\. SKIP {2}Assume the role +not asked/);
+  expect(r.stdout).toMatch(/All checks passed\.\n$/);
+  expect(r.code).toBe(0);
+});
+
+test('the external ID from a file, or only its SHA-256 (as Terraform passes it), with --assume', async () => {
+  await createRole();
+  const dir = mkdtempSync(path.join(tmpdir(), 'c1-validate-'));
+  writeFileSync(path.join(dir, 'id'), `${EXTERNAL_ID}\n`);
+  expect((await cli(['--json'], { BATON_EXTERNAL_ID_FILE: path.join(dir, 'id') })).code).toBe(0);
+  const digest = createHash('sha256').update(EXTERNAL_ID).digest('hex');
+  const r = await cli(['--json', '--assume'], { BATON_EXTERNAL_ID_SHA256: digest });
+  const report = JSON.parse(r.stdout);
+  expect(report.checks.find((c: { id: string }) => c.id === 'assume')).toMatchObject({ status: 'pass' });
+  expect(r.code).toBe(0);
+});
+
+test('a failing check: exit 1, --json parsable and valid against the schema', async () => {
+  await createRole({ trust: trustPolicy({ Principal: '*' }) });
+  const r = await cli(['--json'], { BATON_EXTERNAL_ID: EXTERNAL_ID });
+  expect(r.code).toBe(1);
+  const report = JSON.parse(r.stdout);
+  expect(validReport(report)).toBe(true);
+  expect(report.ok).toBe(false);
+  expect(report.checks.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass', 'fail', 'pass', 'skip', 'skip', 'skip']);
+});
+
+describe('usage and configuration errors: exit 2 before any AWS call', () => {
+  test('no external ID', async () => {
+    const r = await cli([]);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/validate needs the external ID \(BATON_EXTERNAL_ID or --external-id-file\) or its SHA-256/);
+  });
+  test('an external ID outside the grammar is refused without echoing it', async () => {
+    const r = await cli([], { BATON_EXTERNAL_ID: 'has a space 0123456789' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/external ID must be .* \(contains a space\)/);
+    expect(r.stderr).not.toContain('has a space');
+  });
+  test('both the external ID and its digest, or a malformed digest', async () => {
+    expect((await cli([], { BATON_EXTERNAL_ID: EXTERNAL_ID, BATON_EXTERNAL_ID_SHA256: 'a'.repeat(64) })).stderr).toMatch(/not both/);
+    expect((await cli(['--external-id-sha256', 'xyz'])).code).toBe(2);
+  });
+  test('a malformed role ARN: the report names the rule, exit 2', async () => {
+    const r = await cli(['--json'], { BATON_EXTERNAL_ID: EXTERNAL_ID, BATON_ROLE_ARN: 'arn:aws:iam:us-east-1:123456789012:role/X' });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).checks[0]).toMatchObject({ id: 'arn-syntax', status: 'fail', message: expect.stringMatching(/empty region field/) });
+  });
+  test('Identity Center without Organizations', async () => {
+    const r = await cli(['--global-aws-sso-enabled'], { BATON_EXTERNAL_ID: EXTERNAL_ID });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/requires --global-aws-orgs-enabled/);
+  });
+});
+
+test('--help lists every flag with its env variable', async () => {
+  const cmd = buildProgram().commands.find((c) => c.name() === 'validate')!;
+  const r = await cli(['--help']);
+  expect(r.code).toBe(0);
+  const help = r.stdout.replace(/\s+/g, ' ');
+  const flags = cmd.options.map((o) => [o.long!, o.envVar] as const);
+  expect(flags.map(([f]) => f)).toEqual(
+    expect.arrayContaining(['--role-arn', '--external-id', '--external-id-file', '--external-id-sha256', '--trusted-principal-arn', '--global-aws-orgs-enabled', '--global-aws-sso-enabled', '--global-aws-sso-region', '--provisioning', '--assume', '--json']),
+  );
+  for (const [flag, env] of flags) {
+    expect(env).toBeDefined();
+    expect(help).toContain(`${flag} `);
+    expect(help).toContain(`env: ${env}`);
+  }
+});
