@@ -114,7 +114,7 @@ async function change(ctx: AwsContext, t: AssignmentTarget, op: Op, opts: Provis
   }
   const operationRequestId = status?.RequestId;
   const done: AwsChange = { call: names.write, input, requestId, operationRequestId };
-  const final = status?.Status === 'IN_PROGRESS' ? await waitFor(ctx, t, op, operationRequestId!, opts) : status;
+  const final = status?.Status === 'IN_PROGRESS' ? await waitFor(ctx, t, op, operationRequestId!, requestId, opts) : status;
   if (final?.Status === 'FAILED') {
     throw new ProvisionError(
       'assignment-failed',
@@ -130,7 +130,7 @@ function requestIdText(e: unknown): string {
   return id ? ` (request ID ${id})` : '';
 }
 
-async function waitFor(ctx: AwsContext, t: AssignmentTarget, op: Op, operationRequestId: string, opts: ProvisionOptions) {
+async function waitFor(ctx: AwsContext, t: AssignmentTarget, op: Op, operationRequestId: string, requestId: string | undefined, opts: ProvisionOptions) {
   const names = CALLS[op];
   const outcome = await pollUntil(async () => {
     let s: AccountAssignmentOperationStatus | undefined;
@@ -151,7 +151,8 @@ async function waitFor(ctx: AwsContext, t: AssignmentTarget, op: Op, operationRe
     throw new ProvisionError(
       'timeout',
       `${names.write} for ${describeTarget(t)} is still IN_PROGRESS after ${Math.round(outcome.waitedMs / 1000)} s (${outcome.polls} status checks); ` +
-        `assignment request ${operationRequestId} may still finish: check it with ${names.status}`,
+        `assignment request ${operationRequestId} (request ID ${requestId}) may still finish: check it with ${names.status}`,
+      requestId,
     );
   }
   return outcome.value;

@@ -293,6 +293,7 @@ describe('permission-set assignment', () => {
     expect(err).toBeInstanceOf(ProvisionError);
     expect(err.code).toBe('timeout');
     expect(err.message).toMatch(/still IN_PROGRESS .*sso:DescribeAccountAssignmentCreationStatus/);
+    expect(err.requestId).toEqual(expect.any(String));
     expect(Date.now() - started).toBeLessThan(3000);
     // Backoff: far fewer checks than 400 ms / 20 ms.
     const polls = ctx.calls.count('sso:DescribeAccountAssignmentCreationStatus');
