@@ -1,0 +1,14 @@
+terraform {
+  required_version = ">= 1.9"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.68.0"
+    }
+    conductorone = {
+      source  = "conductorone/conductorone"
+      version = ">= 1.5.0"
+    }
+  }
+}

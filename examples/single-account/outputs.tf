@@ -1,0 +1,9 @@
+output "role_arn" {
+  description = "Enter this in ConductorOne's AWS connector settings (\"Role ARN\")."
+  value       = module.conductorone_role.role_arn
+}
+
+output "enabled_capabilities" {
+  description = "Capabilities the role grants."
+  value       = module.conductorone_role.enabled_capabilities
+}
