@@ -3,6 +3,7 @@
  * only here, never by connector/src). fast-check generates trust policies and AssumeRole requests from small pools
  * chosen so that principals, actions and condition values collide often; both engines must agree on every one.
  * The caller is always given an identity policy allowing sts:AssumeRole on the role, so the trust policy decides.
+ * No disagreement has been found (seeds 1 to 6 and the default, 1500 cases each); FC_SEED=<n> explores further.
  */
 import { anonymousPrincipal, runSimulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
@@ -56,8 +57,15 @@ const operator = fc
 const KEYS = ['sts:ExternalId', 'sts:externalid', 'STS:ExternalID', 'sts:RoleSessionName'];
 const VALUES = ['ext-123', 'EXT-123', 'ext-*', 'ext-12?', 'other', 'sess1', '*'];
 const conditionValue = fc.oneof(fc.constantFrom(...VALUES), fc.uniqueArray(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 3 }));
+// ARN operators only on aws:PrincipalArn with ARN values: on non-ARN values AWS's behaviour is not documented.
+const ARN_OPS = ['ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike'];
+const ARN_VALUES = ['arn:aws:iam::222222222222:role/Caller', 'arn:aws:iam::222222222222:role/*', 'arn:aws:iam::*:role/Call?r', 'arn:aws:iam::111111111111:*', 'arn:aws:*:*:*:*'];
+const arnCondition = fc
+  .tuple(fc.constantFrom(...ARN_OPS), fc.boolean(), fc.constantFrom('aws:PrincipalArn', 'AWS:principalarn'), fc.oneof(fc.constantFrom(...ARN_VALUES), fc.uniqueArray(fc.constantFrom(...ARN_VALUES), { minLength: 1, maxLength: 2 })))
+  .map(([op, ifExists, key, value]) => ({ [`${op}${ifExists ? 'IfExists' : ''}`]: { [key]: value } }));
 const condition = fc.oneof(
   { weight: 4, arbitrary: fc.dictionary(operator, fc.dictionary(fc.constantFrom(...KEYS), conditionValue, { minKeys: 1, maxKeys: 2 }), { minKeys: 1, maxKeys: 2 }) },
+  { weight: 1, arbitrary: arnCondition },
   { weight: 1, arbitrary: fc.record({ Null: fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom('true', 'false'), { minKeys: 1, maxKeys: 1 }) }) },
 );
 
@@ -80,12 +88,15 @@ const request = fc.record({
   principal: fc.constantFrom(...CALLERS),
   externalId: fc.option(fc.constantFrom('ext-123', 'EXT-123', 'ext-12', 'other'), { nil: undefined }),
   sessionName: fc.option(fc.constant('sess1'), { nil: undefined }),
+  principalArn: fc.option(fc.constantFrom('arn:aws:iam::222222222222:role/Caller', 'arn:aws:iam::111111111111:role/Local', 'arn:aws:iam::333333333333:user/x'), { nil: undefined }),
 });
+type Req = { principal: string; externalId?: string; sessionName?: string; principalArn?: string };
 
-async function simulate(trustPolicy: unknown, req: { principal: string; externalId?: string; sessionName?: string }) {
+async function simulate(trustPolicy: unknown, req: Req) {
   const contextVariables: Record<string, string> = {};
   if (req.externalId !== undefined) contextVariables['sts:ExternalId'] = req.externalId;
   if (req.sessionName !== undefined) contextVariables['sts:RoleSessionName'] = req.sessionName;
+  if (req.principalArn !== undefined) contextVariables['aws:PrincipalArn'] = req.principalArn;
   const result = await runSimulation(
     {
       request: { principal: req.principal === ANONYMOUS ? anonymousPrincipal : req.principal, action: 'sts:AssumeRole', resource: { resource: ROLE_ARN, accountId: ROLE_ACCOUNT }, contextVariables },
@@ -101,8 +112,8 @@ async function simulate(trustPolicy: unknown, req: { principal: string; external
   return result.overallResult;
 }
 
-function ours(trustPolicy: unknown, req: { principal: string; externalId?: string; sessionName?: string }) {
-  return evaluateTrust(trustPolicy, { principal: req.principal, context: { 'sts:ExternalId': req.externalId, 'sts:RoleSessionName': req.sessionName } }).decision;
+function ours(trustPolicy: unknown, req: Req) {
+  return evaluateTrust(trustPolicy, { principal: req.principal, context: { 'sts:ExternalId': req.externalId, 'sts:RoleSessionName': req.sessionName, 'aws:PrincipalArn': req.principalArn } }).decision;
 }
 
 test('agrees with iam-simulate on generated trust policies and requests', async () => {
@@ -117,7 +128,7 @@ test('agrees with iam-simulate on generated trust policies and requests', async 
       });
       seen[actual]++;
     }),
-    { seed: 20261127, numRuns: 1500 },
+    { seed: Number(process.env.FC_SEED ?? 20261127), numRuns: 1500 },
   );
   // The generator must exercise both outcomes, or the agreement means little.
   expect(seen.Allowed).toBeGreaterThan(100);
