@@ -65,7 +65,9 @@ export const permissionsCheck: Check = {
     }
     if (coverage.stray.length) {
       const sources = [...new Set(coverage.stray.flatMap((s) => s.allowedBy))];
-      problems.push(`${coverage.stray.length} write action(s) allowed beyond the enabled features: ${list(coverage.stray.map((s) => s.action))} (allowed by ${list(sources)})`);
+      // Permissions management (iam:AttachRolePolicy...) first: those let the role grant itself anything.
+      const ordered = [...coverage.stray.filter((s) => s.level === 'Permissions management'), ...coverage.stray.filter((s) => s.level !== 'Permissions management')];
+      problems.push(`${coverage.stray.length} write action(s) allowed beyond the enabled features: ${list(ordered.map((s) => s.action))} (allowed by ${list(sources)})`);
     }
     if (problems.length) return fail(problems.join('; ') + note, details);
     return pass(`${actions.length} needed actions allowed (${capabilities.map((c) => c.id).join(', ')}), no write action beyond them${note}`, details);

@@ -6,7 +6,7 @@
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { createAwsContext } from '../aws';
 import type { AwsAccessOptions } from '../aws';
-import { describeAwsError } from './aws-errors';
+import { describeAwsError, errorName, httpStatus } from './aws-errors';
 
 export type SimulatorResult =
   | { available: true; explicitDeny: string[]; implicitDeny: string[] }
@@ -28,7 +28,10 @@ export async function simulateActions(access: AwsAccessOptions, roleArn: string,
     } while (marker);
     return { available: true, explicitDeny, implicitDeny };
   } catch (e) {
-    return { available: false, reason: describeAwsError(e).split('\n')[0].slice(0, 200) };
+    // moto's 500 is an HTML page the SDK cannot parse: the status says enough.
+    const status = httpStatus(e);
+    const reason = status && (errorName(e) === 'Error' || errorName(e) === 'SyntaxError') ? `HTTP ${status}` : describeAwsError(e).split('\n')[0].slice(0, 200);
+    return { available: false, reason };
   } finally {
     aws.destroy();
   }
