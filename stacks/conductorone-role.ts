@@ -106,7 +106,7 @@ export class ConductorOneRole extends Construct {
     if (toggles.organizations !== false) {
       const counted = toggles.organizations !== true;
       const org = named(new DataAwsOrganizationsOrganization(this, 'organization', counted ? { count: when(toggles.organizations, 1, 0) } : {}), 'this');
-      masterAccountId = counted ? Token.asString(ref(`${org.terraformResourceType}.this[0].master_account_id`)) : org.masterAccountId;
+      masterAccountId = counted ? Token.asString(ref(`one(data.${org.terraformResourceType}.this[*].master_account_id)`)) : org.masterAccountId;
     }
 
     const externalIds = props.additionalExternalIds
