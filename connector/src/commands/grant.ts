@@ -1,5 +1,6 @@
 /**
- * `c1-aws grant`: give a principal an entitlement, with the ids exactly as a `sync` snapshot writes them.
+ * `c1-aws grant`: give a principal an entitlement, with the ids exactly as a `sync` snapshot writes them, or for
+ * Identity Center by names (resolved to those ids with sync reads; --json shows the ids).
  * `revoke` (revoke.ts) shares this wiring. Exit codes: 0 granted/revoked, already so, or a dry run; 1 AWS refused
  * or failed (account not ACTIVE, assignment FAILED, status poll timed out, access denied); 2 bad ids or flags, and a
  * group outside --allowed-groups: all found before any AWS call.
@@ -8,19 +9,25 @@ import { Command, Option } from 'commander';
 import { createAwsContext, AwsContext } from '../aws';
 import { UsageError } from '../errors';
 import {
+  FriendlyNames,
+  friendlyShape,
   grant,
+  hasFriendlyNames,
   parseAllowedGroups,
+  parseGrantId,
   planRequest,
+  ProvisionIds,
   ProvisionError,
   ProvisionRequest,
   ProvisionResult,
   ProvisionVerb,
+  resolveNames,
   revoke,
   targetRegion,
 } from '../provision';
 import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
 
-interface RawProvisionOptions extends RawAccessOptions, RawFeatureOptions {
+interface RawProvisionOptions extends RawAccessOptions, RawFeatureOptions, FriendlyNames {
   entitlement?: string;
   principalType?: string;
   principal?: string;
@@ -44,6 +51,11 @@ export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command 
     .addOption(new Option('--principal <id>', 'resource id of the principal from a sync snapshot (an IAM user ARN, an Identity Center user or group id)'));
   if (verb === 'revoke') cmd.addOption(new Option('--grant <id>', 'grant id from a sync snapshot, instead of the three above'));
   cmd
+    .addOption(new Option('--sso-user <name>', 'instead of ids: an Identity Center user by user name or email'))
+    .addOption(new Option('--sso-group <name>', 'instead of ids: an Identity Center group by display name (the group to join, or the assignment\'s principal)'))
+    .addOption(new Option('--account <id or name>', 'instead of ids: the account of a permission-set assignment'))
+    .addOption(new Option('--permission-set <name>', 'instead of ids: the permission set of an assignment'));
+  cmd
     .addOption(
       new Option('--allowed-groups <patterns>', 'comma-separated IAM group ARN patterns (* and ? wildcards); IAM groups outside them are refused before any AWS call (exit 2)').env(
         'BATON_PROVISIONING_ALLOWED_GROUPS',
@@ -57,21 +69,28 @@ export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command 
   return cmd;
 }
 
-function requestOf(verb: ProvisionVerb, raw: RawProvisionOptions): ProvisionRequest {
+const namesOf = (raw: RawProvisionOptions): FriendlyNames => ({ ssoUser: raw.ssoUser, ssoGroup: raw.ssoGroup, account: raw.account, permissionSet: raw.permissionSet });
+
+function requestOf(verb: ProvisionVerb, raw: RawProvisionOptions): ProvisionRequest | null {
   const three = [raw.entitlement, raw.principalType, raw.principal];
+  if (hasFriendlyNames(namesOf(raw))) {
+    if (raw.grant !== undefined || three.some((v) => v !== undefined)) throw new UsageError('give either ids or names (--sso-user, --sso-group, --account, --permission-set), not both');
+    friendlyShape(namesOf(raw));
+    return null;
+  }
   if (raw.grant !== undefined) {
     if (three.some((v) => v !== undefined)) throw new UsageError('give either --grant or --entitlement/--principal-type/--principal, not both');
     return { grant: raw.grant };
   }
   if (three.some((v) => v === undefined)) {
-    throw new UsageError(`${verb} needs --entitlement, --principal-type and --principal${verb === 'revoke' ? ' (or --grant)' : ''}`);
+    throw new UsageError(`${verb} needs --entitlement, --principal-type and --principal${verb === 'revoke' ? ' (or --grant)' : ''}, or Identity Center names (--sso-user, --sso-group, --account, --permission-set)`);
   }
   return { entitlement: raw.entitlement!, principalType: raw.principalType!, principal: raw.principal! };
 }
 
-function printResult(r: ProvisionResult, json: boolean, ctx: AwsContext, dryRun: boolean) {
+function printResult(r: ProvisionResult, json: boolean, ctx: AwsContext, dryRun: boolean, ids: ProvisionIds) {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...r, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...r, ids, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
     return;
   }
   for (const w of r.warnings) process.stderr.write(`c1-aws: warning: ${w}\n`);
@@ -85,18 +104,20 @@ function printResult(r: ProvisionResult, json: boolean, ctx: AwsContext, dryRun:
 export async function runProvision(verb: ProvisionVerb, raw: RawProvisionOptions): Promise<void> {
   // Everything checkable offline first: a usage error must come before any AWS call.
   const allowedGroups = parseAllowedGroups(raw.allowedGroups);
-  const request = requestOf(verb, raw);
-  const target = planRequest(request, { allowedGroups });
+  const byId = requestOf(verb, raw);
+  const target = byId ? planRequest(byId, { allowedGroups }) : undefined;
   const features = resolveFeatures(raw);
   if (raw.provisioning === false) throw new UsageError(`${verb}: provisioning is turned off (--provisioning false / BATON_PROVISIONING)`);
   const { access } = resolveAccess(raw, raw.roleArn !== undefined);
-  const ctx = createAwsContext({ ...access, ssoRegion: targetRegion(target) ?? features.ssoRegion });
+  const ctx = createAwsContext({ ...access, ssoRegion: (target && targetRegion(target)) ?? features.ssoRegion });
   const json = raw.json === true;
   const dryRun = raw.dryRun === true;
   try {
     const run = verb === 'grant' ? grant : revoke;
+    // Names resolve to the snapshot ids (reads only), then take the same path; the output shows the ids.
+    const request = byId ?? (await resolveNames(ctx, namesOf(raw)));
     const result = await run(ctx, request, { dryRun, allowedGroups, poll: { timeoutMs: (raw.waitTimeout ?? 300) * 1000 } });
-    printResult(result, json, ctx, dryRun);
+    printResult(result, json, ctx, dryRun, 'grant' in request ? parseGrantId(request.grant) : request);
     process.exitCode = 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;

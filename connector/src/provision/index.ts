@@ -18,6 +18,8 @@ export { parseAllowedGroups, checkGroupScope, groupArnMatches } from './scope';
 export { parseTarget, parseGrantId, parseIdentityStoreArn, describeTarget } from './targets';
 export type { Target, ProvisionIds } from './targets';
 export type { PollOptions } from './poll';
+export { resolveNames, friendlyShape, hasFriendlyNames } from './resolve';
+export type { FriendlyNames } from './resolve';
 
 /** The ids as a sync snapshot writes them, or one grant id. */
 export type ProvisionRequest = ProvisionIds | { grant: string };

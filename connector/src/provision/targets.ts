@@ -65,6 +65,11 @@ export function parseIdentityStoreArn(id: string, kind: 'user' | 'group') {
   return { partition: m[1], region: m[2], identityStoreId: m[3], id: m[5] };
 }
 
+/** Builds the id parseIdentityStoreArn reads (the same shape the sync side writes). */
+export function identityStoreArn(p: { partition: string; region: string; identityStoreId: string }, kind: 'user' | 'group', id: string): string {
+  return `arn:${p.partition}:identitystore:${p.region}::${p.identityStoreId}/${kind}/${id}`;
+}
+
 export function parsePermissionSetArn(arn: string) {
   const m = PERMISSION_SET_ARN.exec(arn);
   if (!m) return null;

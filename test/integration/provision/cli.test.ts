@@ -94,6 +94,17 @@ test('Identity Center membership end to end', async () => {
   expect(JSON.parse((await c1(['revoke', ...ids, '--json'])).stdout).status).toBe('already-revoked');
 });
 
+test('Identity Center names: grant by names prints the snapshot ids in --json', async () => {
+  const names = ['--account', 'workloads', '--permission-set', 'ReadOnly', '--sso-user', 'alice@example.com'];
+  const r = await c1(['grant', ...names, '--json']);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ status: 'granted', ids: { entitlement: w.entitlements.assignment, principalType: 'sso_user', principal: w.sso.aliceId } });
+  expect((await c1(['revoke', ...names])).stdout).toMatch(/^revoked: /);
+  const unknown = await c1(['grant', '--sso-group', 'nope', '--sso-user', 'alice@example.com']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('no Identity Center group named nope');
+});
+
 test('a suspended account exits 1, and --json says why', async () => {
   const r = await c1(['grant', '--json', '--entitlement', w.entitlements.suspendedAssignment, '--principal-type', 'sso_user', '--principal', w.sso.aliceId]);
   expect(r.code).toBe(1);
@@ -134,6 +145,8 @@ test.each([
   ['bad principal type', ['grant', '--entitlement', 'group:arn:aws:iam::123456789012:group/g:member', '--principal-type', 'user', '--principal', 'x'], /not a resource type/],
   ['bad grant id', ['revoke', '--grant', 'nonsense'], /not a grant id/],
   ['bad scope pattern', ['grant', '--allowed-groups', 'c1-managed/*', '--entitlement', 'e', '--principal-type', 'iam_user', '--principal', 'p'], /not an IAM group ARN pattern/],
+  ['names and ids', ['grant', '--sso-user', 'a', '--sso-group', 'b', '--entitlement', 'e'], /either ids or names/],
+  ['half an assignment', ['grant', '--account', 'workloads', '--sso-user', 'a'], /both --account and --permission-set/],
   ['bad wait timeout', ['grant', '--wait-timeout', '0'], /seconds/],
   ['provisioning turned off', ['grant', '--provisioning', 'false', '--entitlement', 'group:arn:aws:iam::123456789012:group/g:member', '--principal-type', 'iam_user', '--principal', 'arn:aws:iam::123456789012:user/u'], /provisioning is turned off/],
 ])('usage error (%s) exits 2', async (_name, args, message) => {

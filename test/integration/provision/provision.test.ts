@@ -3,13 +3,13 @@
  * not exist yet). The last test compares the calls this whole file made with the provisioning policy documents.
  */
 import { GetGroupCommand } from '@aws-sdk/client-iam';
-import { ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
+import { CreateUserCommand, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { AwsContext, createAwsContext } from '../../../connector/src/aws';
 import { UsageError } from '../../../connector/src/errors';
 import { grantId } from '../../../connector/src/model/ids';
 import { capability } from '../../../connector/src/policy/capabilities';
-import { grant, ProvisionError, ProvisionIds, revoke } from '../../../connector/src/provision';
+import { grant, ProvisionError, ProvisionIds, resolveNames, revoke } from '../../../connector/src/provision';
 import { MOTO_CREDENTIALS, MOTO_REGION, Moto, startMoto } from '../../harness/moto';
 import { FaultRule, faultHandler } from './faults';
 import { seedWorld, World } from './world';
@@ -311,6 +311,43 @@ describe('permission-set assignment', () => {
   });
 });
 
+describe('Identity Center names instead of ids', () => {
+  test('user name, email, group, account and permission-set names resolve to the snapshot ids', async () => {
+    const ctx = ctxFor();
+    expect(await resolveNames(ctx, { ssoGroup: 'devs', ssoUser: 'alice@example.com' })).toEqual({ entitlement: w.entitlements.ssoGroup, principalType: 'sso_user', principal: w.sso.aliceId });
+    expect(await resolveNames(ctx, { account: 'workloads', permissionSet: 'ReadOnly', ssoGroup: 'ops' })).toEqual({
+      entitlement: w.entitlements.assignment,
+      principalType: 'sso_group',
+      principal: w.sso.opsId,
+    });
+    expect((await resolveNames(ctx, { account: w.accounts.active, permissionSet: 'ReadOnly', ssoUser: 'alice@example.com' })).principal).toBe(w.sso.aliceId);
+    const ids = await resolveNames(ctx, { account: 'workloads', permissionSet: 'ReadOnly', ssoUser: 'alice@example.com' });
+    expect((await grant(ctx, ids, { poll: FAST_POLL })).status).toBe('granted');
+    expect(await assignments()).toHaveLength(1);
+  });
+
+  test('a user found by email when the user name is not an email', async () => {
+    const ctx = ctxFor();
+    await setup.identityStore.send(
+      new CreateUserCommand({ IdentityStoreId: w.identityStoreId, UserName: 'dave', DisplayName: 'Dave', Name: { GivenName: 'D', FamilyName: 'E' }, Emails: [{ Value: 'Dave@Example.com', Primary: true }] }),
+    );
+    const ids = await resolveNames(ctx, { ssoGroup: 'devs', ssoUser: 'dave@example.com' });
+    expect(ids.principal).toMatch(/\/user\/[0-9a-f-]+$/);
+    expect(ids.principal).not.toBe(w.sso.aliceId);
+  });
+
+  test('unknown names fail with what was looked for; bad combinations are usage errors before any call', async () => {
+    const ctx = ctxFor();
+    await expect(resolveNames(ctx, { ssoGroup: 'nope', ssoUser: 'alice@example.com' })).rejects.toThrow('no Identity Center group named nope');
+    await expect(resolveNames(ctx, { account: 'workloads', permissionSet: 'Nope', ssoUser: 'alice@example.com' })).rejects.toThrow('no permission set named Nope');
+    await expect(resolveNames(ctx, { account: 'ghost', permissionSet: 'ReadOnly', ssoUser: 'alice@example.com' })).rejects.toThrow('no account named ghost');
+    const calls = ctx.calls.count();
+    await expect(resolveNames(ctx, { account: 'workloads', permissionSet: 'ReadOnly', ssoUser: 'a', ssoGroup: 'b' })).rejects.toThrow(UsageError);
+    await expect(resolveNames(ctx, { ssoUser: 'a' })).rejects.toThrow(UsageError);
+    expect(ctx.calls.count()).toBe(calls);
+  });
+});
+
 // Must stay last: it reads what every test above called.
 test('the calls made are exactly the provisioning documents\' actions, plus sync reads', () => {
   const provisioning = [...capability('iam_provisioning').actions, ...capability('identity_center_provisioning').actions].sort();
@@ -318,10 +355,20 @@ test('the calls made are exactly the provisioning documents\' actions, plus sync
   // Every provisioning action is exercised, and nothing is called that no document allows.
   expect(made.filter((a) => provisioning.includes(a))).toEqual(provisioning);
   const reads = made.filter((a) => !provisioning.includes(a));
-  const iamReads = reads.filter((a) => a.startsWith('iam:'));
-  const icReads = reads.filter((a) => !a.startsWith('iam:'));
-  expect(iamReads.filter((a) => !capability('iam_sync').actions.includes(a))).toEqual([]);
-  expect(icReads.filter((a) => !capability('identity_center_sync').actions.includes(a))).toEqual([]);
-  // And the reads are the ones this design needs, no more.
-  expect(reads).toEqual(['iam:GetGroup', 'identitystore:ListGroupMemberships', 'sso:ListAccountAssignments']);
+  // IAM reads come from iam_sync (always on); Identity Center reads from identity_center_sync, which provisioning
+  // always comes with; name resolution's organizations:ListAccounts from organizations_sync, which Identity Center requires.
+  const docOf = (a: string) => (a.startsWith('iam:') ? 'iam_sync' : a.startsWith('organizations:') ? 'organizations_sync' : 'identity_center_sync');
+  expect(reads.filter((a) => !capability(docOf(a)).actions.includes(a))).toEqual([]);
+  // And the reads are the ones this design needs, no more: the first three for grant/revoke, the rest for names.
+  expect(reads).toEqual([
+    'iam:GetGroup',
+    'identitystore:ListGroupMemberships',
+    'identitystore:ListGroups',
+    'identitystore:ListUsers',
+    'organizations:ListAccounts',
+    'sso:DescribePermissionSet',
+    'sso:ListAccountAssignments',
+    'sso:ListInstances',
+    'sso:ListPermissionSets',
+  ]);
 });
