@@ -60,3 +60,19 @@ function knownSlugSuffix(type: ResourceTypeId, rest: string): string | null {
   const i = rest.lastIndexOf(':');
   return i > 0 ? rest.slice(i + 1) : null;
 }
+
+/**
+ * baton-aws's synthetic id for Identity Center users and groups (they have no ARN of their own):
+ * `arn:<partition>:identitystore:<region>::<identityStoreId>/<kind>/<id>`.
+ */
+export function identityStoreResourceId(p: { partition: string; region: string; identityStoreId: string }, kind: 'user' | 'group', id: string): string {
+  return `arn:${p.partition}:identitystore:${p.region}::${p.identityStoreId}/${kind}/${id}`;
+}
+
+/** Which principal types each type's entitlements are grantable to (role: trust-policy principals). */
+export const GRANTABLE_TO: Partial<Record<ResourceTypeId, ResourceTypeId[]>> = {
+  group: ['iam_user'],
+  role: ['iam_user', 'role', 'identity_provider'],
+  sso_group: ['sso_user'],
+  account: ['sso_user', 'sso_group'],
+};

@@ -1,0 +1,107 @@
+/** What the AWS fetch phases gather; the resource-type builders read it. Plain data, filled phase by phase. */
+import type { GroupDetail, RoleDetail, UserDetail } from '@aws-sdk/client-iam';
+
+export interface SamlProvider {
+  arn: string;
+  createDate?: string;
+  validUntil?: string;
+}
+
+export interface OrgAccount {
+  id: string;
+  name: string;
+  email?: string;
+  status: string;
+  arn?: string;
+}
+
+export interface SsoUser {
+  userId: string;
+  userName: string;
+  displayName?: string;
+  emails: { value: string; primary: boolean }[];
+  /** UserStatus from the Identity Store (ENABLED / DISABLED), when it gives one. */
+  status?: string;
+  externalIds: { issuer: string; id: string }[];
+}
+
+export interface SsoGroup {
+  groupId: string;
+  displayName: string;
+  description?: string;
+}
+
+export interface SsoMembership {
+  groupId: string;
+  userId: string;
+  membershipId: string;
+}
+
+export interface PermissionSet {
+  arn: string;
+  name: string;
+  description?: string;
+  sessionDuration?: string;
+}
+
+export interface Assignment {
+  accountId: string;
+  permissionSetArn: string;
+  principalType: 'USER' | 'GROUP';
+  principalId: string;
+}
+
+export interface AwsSyncState {
+  accountId: string;
+  partition: string;
+  callerArn: string;
+  ssoRegion: string;
+  aliases: string[];
+  users: UserDetail[];
+  groups: GroupDetail[];
+  roles: RoleDetail[];
+  samlProviders: SamlProvider[];
+  oidcProviders: string[];
+  /** user ARN -> password_last_used from the credential report (ISO date, or a marker like "no_information"). */
+  passwordLastUsed: Map<string, string>;
+  organization?: { id: string; managementAccountId?: string };
+  /** undefined: Organizations is off (or denied), so the caller's account stands alone. */
+  accounts?: OrgAccount[];
+  identityCenter?: { instanceArn: string; identityStoreId: string };
+  ssoUsers: SsoUser[];
+  ssoGroups: SsoGroup[];
+  memberships: SsoMembership[];
+  permissionSets: PermissionSet[];
+  assignments: Assignment[];
+  assignmentStrategy?: 'per-account' | 'per-principal';
+  /** userId -> ENABLED / DISABLED from SCIM `active`, for users the Identity Store gave no status. */
+  scimStatus: Map<string, string>;
+}
+
+export function emptyState(ssoRegion: string): AwsSyncState {
+  return {
+    accountId: '',
+    partition: 'aws',
+    callerArn: '',
+    ssoRegion,
+    aliases: [],
+    users: [],
+    groups: [],
+    roles: [],
+    samlProviders: [],
+    oidcProviders: [],
+    passwordLastUsed: new Map(),
+    ssoUsers: [],
+    ssoGroups: [],
+    memberships: [],
+    permissionSets: [],
+    assignments: [],
+    scimStatus: new Map(),
+  };
+}
+
+/** Accounts that Identity Center assignments are read for: the organization's active ones, else the caller's own. */
+export function activeAccountIds(s: AwsSyncState): string[] {
+  if (!s.accounts) return [s.accountId];
+  return s.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id);
+}

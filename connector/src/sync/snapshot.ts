@@ -1,0 +1,76 @@
+/**
+ * Snapshot canonical form and file I/O. Arrays are sorted by id and free-form objects (profiles, conditions) by key,
+ * so two syncs of the same state serialise to the same bytes (syncedAt aside) and diffs read well. Writes are
+ * atomic: a temp file in the target's directory, fsync, rename.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ResourceId } from '../model/ids';
+import type { Snapshot } from './types';
+
+const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => {
+  const x = key(a);
+  const y = key(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+export const resourceKey = (r: ResourceId) => `${r.resourceType}:${r.resource}`;
+
+export function sortKeysDeep<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(sortKeysDeep) as T;
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeysDeep((v as Record<string, unknown>)[k])]),
+    ) as T;
+  }
+  return v;
+}
+
+export function sortSnapshot(s: Snapshot): Snapshot {
+  return {
+    version: s.version,
+    syncedAt: s.syncedAt,
+    source: sortKeysDeep(s.source),
+    resourceTypes: [...s.resourceTypes].sort(byKey((t) => t.id)),
+    resources: s.resources.map((r) => ({ ...r, profile: sortKeysDeep(r.profile) })).sort(byKey((r) => resourceKey(r.id))),
+    entitlements: [...s.entitlements].sort(byKey((e) => e.id)),
+    grants: s.grants.map((g) => (g.conditions ? { ...g, conditions: sortKeysDeep(g.conditions) } : g)).sort(byKey((g) => g.id)),
+    warnings: [...s.warnings].sort(byKey((w) => `${w.source}\u0000${w.message}`)),
+  };
+}
+
+export function serializeSnapshot(s: Snapshot): string {
+  return `${JSON.stringify(s, null, 2)}\n`;
+}
+
+/** Writes `text` to `file` so that readers see the old file or the whole new one, never a part. */
+export function writeFileAtomic(file: string, text: string): void {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Already gone (or never made).
+    }
+    throw e;
+  }
+}
+
+export function readSnapshot(file: string): Snapshot {
+  const s = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+  if (!s || typeof s !== 'object' || typeof s.version !== 'number' || !Array.isArray(s.grants)) {
+    throw new Error(`${file} is not a c1-aws snapshot`);
+  }
+  return s;
+}
