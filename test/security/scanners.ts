@@ -3,7 +3,7 @@
  * test/tools/requirements.txt by test/tools/ensure-python-tools.sh, npm's pretest). Each scanner runs once per test
  * file over all its inputs; the tests assert on the parsed results.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -83,4 +83,89 @@ export function findingLines(scan: PolicyScan): string[] {
     }
   }
   return lines.sort();
+}
+
+export interface CheckovRecord {
+  check_id: string;
+  check_name: string;
+  resource: string;
+  file_path: string;
+  file_abs_path?: string;
+  file_line_range?: number[];
+  check_result: { result: string; suppress_comment?: string };
+}
+export interface CheckovReport {
+  check_type: string;
+  results: { passed_checks: CheckovRecord[]; failed_checks: CheckovRecord[]; skipped_checks: CheckovRecord[]; parsing_errors: string[] };
+  summary: Record<string, unknown>;
+}
+
+/** checkov prints one JSON document per run, or several concatenated (one per -d/-f group); read them all. */
+export function parseCheckovOutput(text: string): CheckovReport[] {
+  const out: CheckovReport[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) break;
+    // Find the end of one top-level JSON value by bracket depth (strings respected).
+    const start = i;
+    let depth = 0;
+    let inStr = false;
+    for (; i < text.length; i++) {
+      const ch = text[i];
+      if (inStr) {
+        if (ch === '\\') i++;
+        else if (ch === '"') inStr = false;
+      } else if (ch === '"') inStr = true;
+      else if (ch === '{' || ch === '[') depth++;
+      else if (ch === '}' || ch === ']') {
+        depth--;
+        if (depth === 0) {
+          i++;
+          break;
+        }
+      }
+    }
+    const v = JSON.parse(text.slice(start, i)) as CheckovReport | CheckovReport[];
+    out.push(...(Array.isArray(v) ? v : [v]));
+  }
+  return out.map((r) => ({
+    ...r,
+    results: {
+      passed_checks: r.results?.passed_checks ?? [],
+      failed_checks: r.results?.failed_checks ?? [],
+      skipped_checks: r.results?.skipped_checks ?? [],
+      parsing_errors: r.results?.parsing_errors ?? [],
+    },
+  }));
+}
+
+/**
+ * Runs checkov offline (no guideline download, no platform mapping, no telemetry): resolves with its reports.
+ * Asynchronous, so the source scan and the plan scan run side by side.
+ */
+export function checkov(args: string[], cwd: string): Promise<CheckovReport[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(venvTool('checkov'), [...args, '-o', 'json', '--skip-download'], {
+      cwd,
+      env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false', LOG_LEVEL: 'ERROR' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // 0 = all passed, 1 = failed checks; anything else is a crash.
+      if (code !== 0 && code !== 1) return reject(new Error(`checkov exited ${code}:\n${stderr.slice(-4000)}`));
+      try {
+        resolve(parseCheckovOutput(stdout));
+      } catch (e) {
+        reject(new Error(`cannot parse checkov output (${(e as Error).message}):\n${stdout.slice(0, 2000)}\n${stderr.slice(-2000)}`));
+      }
+    });
+  });
 }

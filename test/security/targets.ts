@@ -1,0 +1,311 @@
+/**
+ * What the security tests scan: the HCL module, every example, and the two CDKTF stacks, both as source
+ * (module/examples directories, synthesized cdk.tf.json) and as Terraform plans against moto (`terraform show -json`),
+ * where every policy is a rendered JSON string. The source of a target that does not exist yet is simply absent
+ * (the module, examples and stacks are written by others); tests run against whatever exists.
+ *
+ * Plans are made once per content of the inputs and cached under the OS temp dir (keyed by a hash of the module,
+ * examples, stacks and this file), so checkov.test.ts and trust-policy.test.ts share them, also when run in
+ * parallel (a lock directory serialises the first build).
+ */
+import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { execSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MOTO_CREDENTIALS, MOTO_REGION, startMoto } from '../harness/moto';
+import { terraformEnv } from '../harness/terraform';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const MODULE_DIR = path.join(REPO_ROOT, 'modules', 'conductorone-aws-role');
+export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+
+/** Fake values for the plans: the trusted principal is ConductorOne's default; the external IDs are test strings. */
+export const PLAN_INPUTS = {
+  externalId: 'c1-security-test-external-id-0123456789abcdef',
+  additionalExternalId: 'c1-security-test-external-id-rotation-fedcba9876543210',
+  trustedPrincipalArn: 'arn:aws:iam::765656841499:role/ConductorOneService',
+};
+
+function walk(dir: string, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+/** True when a directory holds Terraform configuration of its own (*.tf or *.tf.json). */
+const hasTf = (dir: string) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
+
+export function moduleExists(): boolean {
+  return hasTf(MODULE_DIR) && existsSync(path.join(MODULE_DIR, 'main.tf'));
+}
+
+/** Every example: a directory under examples/ with Terraform files (nested ones like examples/generated/* too). */
+export function exampleDirs(): string[] {
+  const dirs = new Set<string>();
+  for (const f of walk(EXAMPLES_DIR)) if (f.endsWith('.tf') || f.endsWith('.tf.json')) dirs.add(path.dirname(f));
+  return [...dirs].sort();
+}
+
+export function cdktfApp(): string | null {
+  const f = path.join(REPO_ROOT, 'cdktf.json');
+  if (!existsSync(f) || !existsSync(path.join(REPO_ROOT, 'stacks'))) return null;
+  return (JSON.parse(readFileSync(f, 'utf8')) as { app: string }).app;
+}
+
+/** Synthesizes the CDKTF app (the app command of cdktf.json, CDKTF_OUTDIR set) into outdir; stack name -> cdk.tf.json. */
+export function synthStacks(outdir: string): Record<string, string> {
+  const app = cdktfApp();
+  if (!app) return {};
+  execSync(app, { cwd: REPO_ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: 'pipe', timeout: 180000 });
+  const stacksDir = path.join(outdir, 'stacks');
+  const out: Record<string, string> = {};
+  for (const name of existsSync(stacksDir) ? readdirSync(stacksDir).sort() : []) {
+    const f = path.join(stacksDir, name, 'cdk.tf.json');
+    if (existsSync(f)) out[name] = f;
+  }
+  return out;
+}
+
+export interface PlanTarget {
+  /** module:all, module:defaults, example:<dir>, stack:<name> */
+  name: string;
+  /** Where the configuration came from, relative to the repo. */
+  source: string;
+  /** The root the plan ran in (a temp copy or wrapper). */
+  dir: string;
+  /** `terraform show -json` of the plan (undefined when planning failed: see error). */
+  planFile?: string;
+  plan?: TerraformPlan;
+  error?: string;
+  /** Set when the target cannot be planned offline (a provider missing from the mirror): scanned as source only. */
+  unplannable?: string;
+}
+
+export interface PlannedResource {
+  address: string;
+  type: string;
+  name: string;
+  values: Record<string, unknown>;
+}
+export interface TerraformPlan {
+  planned_values?: { root_module?: PlanModule };
+}
+interface PlanModule {
+  resources?: PlannedResource[];
+  child_modules?: PlanModule[];
+}
+
+export function plannedResources(plan: TerraformPlan): PlannedResource[] {
+  const out: PlannedResource[] = [];
+  const visit = (m?: PlanModule) => {
+    if (!m) return;
+    out.push(...(m.resources ?? []));
+    for (const c of m.child_modules ?? []) visit(c);
+  };
+  visit(plan.planned_values?.root_module);
+  return out;
+}
+
+function inputsHash(): string {
+  const h = createHash('sha256');
+  const files = [
+    ...walk(MODULE_DIR).filter((f) => !f.includes(`${path.sep}tests${path.sep}`)),
+    ...walk(EXAMPLES_DIR),
+    ...walk(path.join(REPO_ROOT, 'stacks')),
+    path.join(REPO_ROOT, 'cdktf.json'),
+    __filename,
+  ]
+    .filter((f) => existsSync(f))
+    .sort();
+  for (const f of files) h.update(f).update('\0').update(readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+const moduleWrapper = (vars: Record<string, unknown>) => `
+provider "aws" {
+  region = "${MOTO_REGION}"
+}
+
+module "role" {
+  source = ${JSON.stringify(MODULE_DIR)}
+${Object.entries(vars)
+  .map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`)
+  .join('\n')}
+}
+`;
+
+/** Values for roots that declare their own variables; undeclared ones only warn in a var file. */
+const rootVars = {
+  external_id: PLAN_INPUTS.externalId,
+  additional_external_ids: [PLAN_INPUTS.additionalExternalId],
+  enable_provisioning: true,
+  region: MOTO_REGION,
+};
+
+/** `terraform <args>` without blocking the event loop, so several targets plan side by side. */
+function terraformAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('terraform', args, { cwd, env: { ...process.env, ...terraformEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, output: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
+/** A provider that is neither in the offline mirror nor reachable: the target cannot be planned on this machine. */
+function missingProvider(output: string): string | null {
+  if (!/Failed to query available provider packages|could not connect to registry|Failed to install provider/.test(output)) return null;
+  const m = /provider\s+([\w.-]+\/[\w.-]+)/.exec(output.replace(/\s+/g, ' '));
+  return m ? m[1] : 'a provider';
+}
+
+async function planIn(target: PlanTarget, env: NodeJS.ProcessEnv, varFile?: string): Promise<PlanTarget> {
+  const init = await terraformAsync(target.dir, ['init', '-input=false', '-no-color'], env);
+  if (init.code !== 0) {
+    const missing = missingProvider(init.output);
+    if (missing) return { ...target, unplannable: `needs ${missing}, which is not in the offline provider mirror` };
+    return { ...target, error: `terraform init failed:\n${init.output}` };
+  }
+  const args = ['plan', '-input=false', '-no-color', '-lock=false', '-out=plan.bin'];
+  if (varFile) args.push(`-var-file=${varFile}`);
+  const p = await terraformAsync(target.dir, args, env);
+  if (p.code !== 0) return { ...target, error: `terraform plan failed:\n${p.output}` };
+  const sh = await terraformAsync(target.dir, ['show', '-json', 'plan.bin'], env);
+  if (sh.code !== 0) return { ...target, error: `terraform show failed:\n${sh.output}` };
+  const planFile = path.join(target.dir, 'plan.json');
+  writeFileSync(planFile, sh.stdout);
+  return { ...target, planFile };
+}
+
+/** Runs the jobs with at most `n` at a time, keeping their order in the result. */
+async function pool<T>(jobs: Array<() => Promise<T>>, n: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]();
+      }
+    }),
+  );
+  return out;
+}
+
+async function buildPlans(root: string): Promise<PlanTarget[]> {
+  const moto = await startMoto();
+  try {
+    // The management stack and the module's organizations toggle read the organization.
+    const org = new OrganizationsClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    org.destroy();
+    const env = { ...moto.env, TF_VAR_region: MOTO_REGION };
+    const jobs: Array<() => Promise<PlanTarget>> = [];
+    const varFile = path.join(root, 'vars.json');
+    writeFileSync(varFile, JSON.stringify(rootVars));
+
+    if (moduleExists()) {
+      const variants: Record<string, Record<string, unknown>> = {
+        all: {
+          external_id: PLAN_INPUTS.externalId,
+          additional_external_ids: [PLAN_INPUTS.additionalExternalId],
+          enable_organizations: true,
+          enable_identity_center: true,
+          enable_provisioning: true,
+        },
+        defaults: { external_id: PLAN_INPUTS.externalId },
+      };
+      for (const [v, vars] of Object.entries(variants)) {
+        const dir = path.join(root, `module-${v}`);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, 'main.tf'), moduleWrapper(vars));
+        jobs.push(() => planIn({ name: `module:${v}`, source: 'modules/conductorone-aws-role', dir }, env));
+      }
+    }
+    for (const ex of exampleDirs()) {
+      const rel = path.relative(REPO_ROOT, ex);
+      const dir = path.join(root, rel.replace(/[\\/]/g, '_'));
+      // A copy, so init/plan never write into the tree; module sources relative to the example are made absolute.
+      mkdirSync(dir, { recursive: true });
+      for (const f of readdirSync(ex)) {
+        const src = path.join(ex, f);
+        if (!statSync(src).isFile() || !/\.(tf|tf\.json|tfvars|tfvars\.json)$/.test(f) || /\.auto\.tfvars/.test(f)) continue;
+        const text = readFileSync(src, 'utf8').replace(/source\s*=\s*"(\.{1,2}\/[^"]*)"/g, (_m, rel2: string) => `source = ${JSON.stringify(path.resolve(ex, rel2))}`);
+        writeFileSync(path.join(dir, f), text);
+      }
+      jobs.push(() => planIn({ name: `example:${rel}`, source: rel, dir }, env, varFile));
+    }
+    const stacks = synthStacks(path.join(root, 'synth'));
+    for (const [name, file] of Object.entries(stacks)) {
+      const dir = path.join(root, `stack-${name}`);
+      mkdirSync(dir, { recursive: true });
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { terraform?: { backend?: unknown } };
+      // The synthesized backend points into the repo; plans of a copy keep their (empty) state in the copy.
+      if (json.terraform) delete json.terraform.backend;
+      writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+      jobs.push(() => planIn({ name: `stack:${name}`, source: `stacks (${name})`, dir }, env, varFile));
+    }
+    // Three at a time: terraform plan is mostly waiting on the provider plugin, moto answers in milliseconds.
+    return await pool(jobs, 3);
+  } finally {
+    await moto.stop();
+  }
+}
+
+export interface Plans {
+  /** The cache directory: <root>/synth/stacks/<name>/cdk.tf.json is the synthesized app. */
+  root: string;
+  targets: PlanTarget[];
+}
+
+/** Plans of every target that exists, built once per input content (cached in the OS temp dir). */
+export async function plans(): Promise<Plans> {
+  const base = path.join(os.tmpdir(), 'c1-security-plans');
+  mkdirSync(base, { recursive: true });
+  const key = inputsHash();
+  const root = path.join(base, key);
+  const done = path.join(root, 'targets.json');
+  const lock = path.join(base, `${key}.lock`);
+  const deadline = Date.now() + 10 * 60 * 1000;
+  for (;;) {
+    if (existsSync(done)) break;
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Someone else is building; a lock older than 10 minutes is stale.
+      if (Date.now() - statSync(lock).mtimeMs > 10 * 60 * 1000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    try {
+      rmSync(root, { recursive: true, force: true });
+      mkdirSync(root, { recursive: true });
+      const targets = await buildPlans(root);
+      writeFileSync(done, JSON.stringify(targets.map(({ plan: _p, ...t }) => t), null, 1));
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  const targets = JSON.parse(readFileSync(done, 'utf8')) as PlanTarget[];
+  return { root, targets: targets.map((t) => (t.planFile ? { ...t, plan: JSON.parse(readFileSync(t.planFile, 'utf8')) as TerraformPlan } : t)) };
+}
+
+/** Runs a command quietly and returns its stdout; for small helpers. */
+export function run(cmd: string, args: string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 600000 });
+}
