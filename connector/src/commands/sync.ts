@@ -1,0 +1,130 @@
+/**
+ * `c1-aws sync --output snapshot.json`: reads the estate (IAM; Organizations and Identity Center when switched on)
+ * and writes one snapshot, atomically. With --role-arn and the external ID it assumes the role; without them it
+ * uses the ambient credentials as they are. Exit codes: 0 written (warnings included), 1 a required source failed
+ * (no file written), 2 usage or configuration.
+ */
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { createAwsContext } from '../aws';
+import { UsageError } from '../errors';
+import { DEFAULT_CONCURRENCY, serializeSnapshot, syncAws, SyncResult, writeFileAtomic } from '../sync';
+import { SyncError } from '../sync/engine';
+import { createReporter } from '../sync/progress';
+import { checkScimEndpoint, checkScimToken, ScimConfig } from '../sync/aws/scim';
+import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
+
+interface RawSyncOptions extends RawAccessOptions, RawFeatureOptions {
+  output: string;
+  concurrency: number;
+  assignmentStrategy: 'auto' | 'per-account' | 'per-principal';
+  credentialReport?: boolean;
+  syncedAt?: string;
+  scimEndpoint?: string;
+  scimTokenFile?: string;
+  scimAllowLocal?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+const bool = (v: string) => {
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new UsageError(`expected true or false, got "${v}"`);
+};
+const concurrency = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got "${v}"`);
+  return Number(v);
+};
+const timestamp = (v: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) || Number.isNaN(Date.parse(v))) throw new UsageError(`--synced-at must be an ISO-8601 UTC time like 2026-01-01T00:00:00Z, got "${v}"`);
+  return v;
+};
+
+/** The SCIM token: from BATON_SCIM_TOKEN or a file, never argv; checked without echoing it. */
+export function resolveScim(raw: RawSyncOptions, env = process.env): ScimConfig | undefined {
+  const fromEnv = env.BATON_SCIM_TOKEN;
+  if (!raw.scimEndpoint) {
+    if (raw.scimTokenFile) throw new UsageError('--scim-token-file needs --scim-endpoint');
+    return undefined;
+  }
+  const endpointErr = checkScimEndpoint(raw.scimEndpoint, raw.scimAllowLocal === true);
+  if (endpointErr) throw new UsageError(endpointErr);
+  if (fromEnv && raw.scimTokenFile) throw new UsageError('give the SCIM token once: BATON_SCIM_TOKEN or --scim-token-file, not both');
+  let token = fromEnv;
+  if (raw.scimTokenFile) {
+    try {
+      token = readFileSync(raw.scimTokenFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new UsageError(`--scim-token-file: cannot read ${raw.scimTokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (!token) throw new UsageError('--scim-endpoint needs the SCIM token: BATON_SCIM_TOKEN or --scim-token-file');
+  const tokenErr = checkScimToken(token);
+  if (tokenErr) throw new UsageError(tokenErr);
+  return { endpoint: raw.scimEndpoint, token };
+}
+
+export function formatSummary(r: SyncResult, output: string): string {
+  const lines = [`wrote ${output} in ${(r.stats.durationMs / 1000).toFixed(1)} s`, 'resources:'];
+  for (const [type, n] of Object.entries(r.stats.counts).sort()) lines.push(`  ${type.padEnd(20)} ${n}`);
+  lines.push(`entitlements: ${r.snapshot.entitlements.length}`, `grants: ${r.stats.grants}`, `AWS calls: ${r.stats.totalCalls}`);
+  for (const [api, n] of Object.entries(r.stats.calls)) lines.push(`  ${api.padEnd(48)} ${n}`);
+  if (r.stats.assignmentStrategy) lines.push(`Identity Center assignments read ${r.stats.assignmentStrategy}`);
+  lines.push(`warnings: ${r.snapshot.warnings.length}`);
+  for (const w of r.snapshot.warnings) lines.push(`  ${w.source}: ${w.message}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  const cmd = program.command('sync').description('Read IAM (and Organizations, Identity Center when enabled) and write a snapshot of resources, entitlements and grants.');
+  addAccessOptions(cmd);
+  addFeatureOptions(cmd);
+  cmd
+    .addOption(new Option('-o, --output <file>', 'snapshot file to write (atomically: temp file + rename)').makeOptionMandatory())
+    .addOption(new Option('--concurrency <n>', 'AWS calls in flight at once').env('BATON_SYNC_CONCURRENCY').argParser(concurrency).default(DEFAULT_CONCURRENCY))
+    .addOption(
+      new Option('--assignment-strategy <how>', 'read Identity Center assignments per (account, permission set), per principal, or whichever needs fewer calls')
+        .choices(['auto', 'per-account', 'per-principal'])
+        .default('auto'),
+    )
+    .addOption(new Option('--credential-report [bool]', "read IAM's credential report for passwords last used").env('BATON_SYNC_CREDENTIAL_REPORT').argParser(bool).default(true))
+    .addOption(new Option('--synced-at <time>', 'timestamp written into the snapshot instead of now (reproducible output)').env('BATON_SYNCED_AT').argParser(timestamp))
+    .addOption(new Option('--scim-endpoint <url>', "Identity Center's SCIM endpoint, for user status the Identity Store does not give").env('BATON_SCIM_ENDPOINT'))
+    .addOption(new Option('--scim-token-file <path>', 'read the SCIM bearer token from this file (or set BATON_SCIM_TOKEN)').env('BATON_SCIM_TOKEN_FILE'))
+    .addOption(new Option('--scim-allow-local [bool]', 'accept an http://127.0.0.1:<port>/ SCIM endpoint (tests and development only)').env('BATON_SCIM_ALLOW_LOCAL').argParser(bool).hideHelp())
+    .addOption(new Option('-q, --quiet', 'no progress output'))
+    .addOption(new Option('--json', 'print the summary as JSON on stdout'))
+    .action(async (raw: RawSyncOptions) => {
+      const { access } = resolveAccess(raw, raw.roleArn !== undefined);
+      const { toggles, ssoRegion } = resolveFeatures(raw);
+      const scim = resolveScim(raw);
+      const ctx = createAwsContext({ ...access, ssoRegion });
+      const reporter = createReporter({ quiet: raw.quiet === true || raw.json === true, tty: process.stderr.isTTY === true, calls: () => ctx.calls.count() });
+      try {
+        const result = await syncAws(ctx, {
+          organizations: toggles.organizations,
+          identityCenter: toggles.identity_center,
+          concurrency: raw.concurrency,
+          assignmentStrategy: raw.assignmentStrategy,
+          credentialReport: raw.credentialReport !== false,
+          scim,
+          syncedAt: raw.syncedAt,
+          reporter,
+        });
+        writeFileAtomic(raw.output, serializeSnapshot(result.snapshot));
+        if (raw.json) {
+          const { snapshot, stats } = result;
+          process.stdout.write(`${JSON.stringify({ ok: true, output: raw.output, ...stats, entitlements: snapshot.entitlements.length, warnings: snapshot.warnings }, null, 2)}\n`);
+        } else if (!raw.quiet) process.stderr.write(formatSummary(result, raw.output));
+        process.exitCode = 0;
+      } catch (e) {
+        if (!(e instanceof SyncError)) throw e;
+        if (raw.json) process.stdout.write(`${JSON.stringify({ ok: false, phase: e.phase, error: e.message, calls: ctx.calls.toJSON() }, null, 2)}\n`);
+        process.stderr.write(`c1-aws: sync failed, ${raw.output} left as it was: ${e.message}\n`);
+        process.exitCode = 1;
+      } finally {
+        ctx.destroy();
+      }
+    });
+}

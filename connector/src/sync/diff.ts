@@ -1,0 +1,53 @@
+/** Grants added, removed and changed between two snapshots, by principal and entitlement (for `c1-aws diff`). */
+import type { Grant, Snapshot } from './types';
+import { resourceKey } from './snapshot';
+
+export interface GrantChange {
+  grant: string;
+  principal: string;
+  principalName: string;
+  entitlement: string;
+  entitlementName: string;
+}
+
+export interface SnapshotDiff {
+  added: GrantChange[];
+  removed: GrantChange[];
+  /** Same grant, other conditions or expansion. */
+  changed: GrantChange[];
+}
+
+function describe(g: Grant, snaps: Snapshot[]): GrantChange {
+  const principal = resourceKey(g.principal);
+  const res = snaps.flatMap((s) => s.resources).find((r) => resourceKey(r.id) === principal);
+  const ent = snaps.flatMap((s) => s.entitlements).find((e) => e.id === g.entitlement);
+  return { grant: g.id, principal, principalName: res?.displayName ?? principal, entitlement: g.entitlement, entitlementName: ent?.displayName ?? g.entitlement };
+}
+
+export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
+  const old = new Map(before.grants.map((g) => [g.id, g]));
+  const now = new Map(after.grants.map((g) => [g.id, g]));
+  const same = (a: Grant, b: Grant) => JSON.stringify([a.conditions, a.expandable]) === JSON.stringify([b.conditions, b.expandable]);
+  const order = (a: GrantChange, b: GrantChange) => (a.principal + a.entitlement < b.principal + b.entitlement ? -1 : 1);
+  return {
+    added: after.grants.filter((g) => !old.has(g.id)).map((g) => describe(g, [after])).sort(order),
+    removed: before.grants.filter((g) => !now.has(g.id)).map((g) => describe(g, [before])).sort(order),
+    changed: after.grants.filter((g) => old.has(g.id) && !same(old.get(g.id)!, g)).map((g) => describe(g, [after, before])).sort(order),
+  };
+}
+
+/** Human form: one block per principal, `+` added, `-` removed, `~` changed. */
+export function formatDiff(d: SnapshotDiff): string {
+  const rows = [...d.added.map((c) => ['+', c] as const), ...d.removed.map((c) => ['-', c] as const), ...d.changed.map((c) => ['~', c] as const)];
+  if (rows.length === 0) return 'no grant changes\n';
+  const byPrincipal = new Map<string, (typeof rows)[number][]>();
+  for (const r of rows) byPrincipal.set(r[1].principal, [...(byPrincipal.get(r[1].principal) ?? []), r]);
+  const out: string[] = [];
+  for (const p of [...byPrincipal.keys()].sort()) {
+    const list = byPrincipal.get(p)!;
+    out.push(`${list[0][1].principalName} (${p})`);
+    for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) out.push(`  ${sign} ${c.entitlementName}  [${c.entitlement}]`);
+  }
+  out.push('', `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
+  return `${out.join('\n')}\n`;
+}
