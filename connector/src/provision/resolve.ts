@@ -8,10 +8,10 @@ import { ListGroupsCommand, ListUsersCommand } from '@aws-sdk/client-identitysto
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { DescribePermissionSetCommand, ListInstancesCommand, ListPermissionSetsCommand } from '@aws-sdk/client-sso-admin';
 import type { AwsContext } from '../aws';
-import { entitlementId, SLUGS } from '../model/ids';
+import { entitlementId, identityStoreResourceId as identityStoreArn, SLUGS } from '../model/ids';
 import { UsageError } from '../errors';
 import { failure } from './aws-errors';
-import { identityStoreArn, ProvisionIds } from './targets';
+import type { ProvisionIds } from './targets';
 import { ProvisionError } from './types';
 
 export interface FriendlyNames {

@@ -58,16 +58,14 @@ function parseIamArn(arn: string, kind: 'user' | 'group') {
   return { partition: m[1], accountId: m[2], name: m[5] };
 }
 
-/** baton-aws's synthetic ARN for Identity Center users and groups: `arn:aws:identitystore:<region>::<storeId>/<kind>/<id>`. */
+/**
+ * baton-aws's synthetic ARN for Identity Center users and groups: `arn:aws:identitystore:<region>::<storeId>/<kind>/<id>`;
+ * the inverse of model/ids.ts identityStoreResourceId (a unit test holds them together).
+ */
 export function parseIdentityStoreArn(id: string, kind: 'user' | 'group') {
   const m = IDENTITY_STORE_ARN.exec(id);
   if (!m || m[4] !== kind) return null;
   return { partition: m[1], region: m[2], identityStoreId: m[3], id: m[5] };
-}
-
-/** Builds the id parseIdentityStoreArn reads (the same shape the sync side writes). */
-export function identityStoreArn(p: { partition: string; region: string; identityStoreId: string }, kind: 'user' | 'group', id: string): string {
-  return `arn:${p.partition}:identitystore:${p.region}::${p.identityStoreId}/${kind}/${id}`;
 }
 
 export function parsePermissionSetArn(arn: string) {

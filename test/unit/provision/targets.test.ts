@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { UsageError } from '../../../connector/src/errors';
-import { entitlementId, grantId, ResourceTypeId } from '../../../connector/src/model/ids';
+import { entitlementId, grantId, identityStoreResourceId, ResourceTypeId } from '../../../connector/src/model/ids';
 import { parseGrantId, parseIdentityStoreArn, parseTarget, ProvisionIds } from '../../../connector/src/provision';
 
 const GROUP = 'arn:aws:iam::123456789012:group/c1-managed/developers';
@@ -66,6 +66,9 @@ test('parseIdentityStoreArn reads baton-aws\'s synthetic ARN and nothing else', 
   expect(parseIdentityStoreArn(SSO_USER, 'user')).toEqual({ partition: 'aws', region: 'eu-west-1', identityStoreId: STORE, id: '9067e2b4-1234-4d5e-8f90-aabbccddeeff' });
   expect(parseIdentityStoreArn(SSO_USER, 'group')).toBeNull();
   expect(parseIdentityStoreArn('9067e2b4-1234-4d5e-8f90-aabbccddeeff', 'user')).toBeNull();
+  // The inverse of what sync writes.
+  const store = { partition: 'aws-us-gov', region: 'us-gov-west-1', identityStoreId: STORE };
+  expect(parseIdentityStoreArn(identityStoreResourceId(store, 'group', 'g-1'), 'group')).toEqual({ ...store, id: 'g-1' });
 });
 
 describe('parseGrantId', () => {
