@@ -39,7 +39,8 @@ data "aws_organizations_organization" "this" {
 ################################################################################
 
 locals {
-  trusted_principal_partition = split(":", local.trusted_principal_arn)[1]
+  # try(): an ARN refused by its validation must not also fail here.
+  trusted_principal_partition = try(split(":", local.trusted_principal_arn)[1], "")
   master_account_id           = one(data.aws_organizations_organization.this[*].master_account_id)
 
   trust_policy = {
@@ -76,7 +77,7 @@ resource "aws_iam_role" "this" {
     }
 
     precondition {
-      condition     = alltrue([for arn in var.provisioning_group_arns : split(":", arn)[1] == local.partition && split(":", arn)[4] == local.account_id])
+      condition     = alltrue([for arn in var.provisioning_group_arns : try(split(":", arn)[1] == local.partition && split(":", arn)[4] == local.account_id, false)])
       error_message = "Each provisioning_group_arns entry must be a group of this role's account (${local.account_id}) and partition (${local.partition}): the role can only change the membership of its own account's groups."
     }
   }
