@@ -8,6 +8,7 @@ import {
   DescribePermissionSetCommand,
   ListAccountAssignmentsCommand,
   ListAccountAssignmentsForPrincipalCommand,
+  ListAccountsForProvisionedPermissionSetCommand,
   ListInstancesCommand,
   ListPermissionSetsCommand,
   ListPermissionSetsProvisionedToAccountCommand,
@@ -110,27 +111,26 @@ export async function fetchPermissionSets(ctx: AwsContext, s: AwsSyncState, p: P
 }
 
 /**
- * Per account: one ListPermissionSetsProvisionedToAccount per account, then one ListAccountAssignments crawl per
- * provisioned pair. Per principal: one ListAccountAssignmentsForPrincipal crawl per user and group. Listing the
- * pairs costs one call per account, so per-principal wins outright when there are fewer principals than accounts;
- * otherwise the pairs are listed and compared with the principal count. (Listing pairs per permission set instead,
- * ListAccountsForProvisionedPermissionSet, is not used: moto answers it with the caller's account only.)
+ * Per account: list the provisioned (account, permission set) pairs, then one ListAccountAssignments crawl per
+ * pair. The pairs are listed per account (ListPermissionSetsProvisionedToAccount) or per permission set
+ * (ListAccountsForProvisionedPermissionSet), whichever is fewer calls. Per principal: one
+ * ListAccountAssignmentsForPrincipal crawl per user and group. When there are no more principals than pair-listing
+ * calls, per principal wins outright; otherwise the pairs are listed and their count compared with the principals.
+ * (moto answers ListAccountsForProvisionedPermissionSet with the caller's account only, and
+ * ListPermissionSetsProvisionedToAccount ignores the account: offline-testing.md 1.2.)
  */
-export function chooseAssignmentStrategy(counts: { accounts: number; principals: number; pairs?: number }): 'per-account' | 'per-principal' | 'list-pairs' {
-  if (counts.principals <= counts.accounts) return 'per-principal';
+export function chooseAssignmentStrategy(counts: { accounts: number; permissionSets: number; principals: number; pairs?: number }): 'per-account' | 'per-principal' | 'list-pairs' {
+  if (counts.principals <= Math.min(counts.accounts, counts.permissionSets)) return 'per-principal';
   if (counts.pairs === undefined) return 'list-pairs';
   return counts.pairs <= counts.principals ? 'per-account' : 'per-principal';
 }
 
-export async function fetchAssignments(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress, opts: { concurrency: number; strategy: AssignmentStrategyChoice }): Promise<void> {
-  const { instanceArn } = instance(s);
-  const accounts = activeAccountIds(s);
-  const principals = s.ssoUsers.length + s.ssoGroups.length;
-  let choice = opts.strategy === 'auto' ? chooseAssignmentStrategy({ accounts: accounts.length, principals }) : opts.strategy;
-  let pairs: { accountId: string; permissionSetArn: string }[] = [];
-  if (choice === 'list-pairs' || choice === 'per-account') {
+type Pair = { accountId: string; permissionSetArn: string };
+
+async function listProvisionedPairs(ctx: AwsContext, instanceArn: string, accounts: string[], permissionSets: string[], p: PhaseProgress, concurrency: number): Promise<Pair[]> {
+  if (accounts.length <= permissionSets.length) {
     p.total(accounts.length);
-    const perAccount = await mapLimit(accounts, opts.concurrency, async (accountId) => {
+    const perAccount = await mapLimit(accounts, concurrency, async (accountId) => {
       const arns = await pages<string>(async (token) => {
         const page = await ctx.ssoAdmin.send(new ListPermissionSetsProvisionedToAccountCommand({ InstanceArn: instanceArn, AccountId: accountId, MaxResults: 100, NextToken: token }));
         return { next: page.NextToken, items: page.PermissionSets ?? [] };
@@ -138,14 +138,36 @@ export async function fetchAssignments(ctx: AwsContext, s: AwsSyncState, p: Phas
       p.tick();
       return arns.map((permissionSetArn) => ({ accountId, permissionSetArn }));
     });
-    pairs = perAccount.flat();
-    if (choice === 'list-pairs') {
-      choice = chooseAssignmentStrategy({ accounts: accounts.length, principals, pairs: pairs.length }) as 'per-account' | 'per-principal';
-    }
+    return perAccount.flat();
+  }
+  p.total(permissionSets.length);
+  const wanted = new Set(accounts);
+  const perSet = await mapLimit(permissionSets, concurrency, async (permissionSetArn) => {
+    const ids = await pages<string>(async (token) => {
+      const page = await ctx.ssoAdmin.send(new ListAccountsForProvisionedPermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, MaxResults: 100, NextToken: token }));
+      return { next: page.NextToken, items: page.AccountIds ?? [] };
+    });
+    p.tick();
+    return ids.filter((accountId) => wanted.has(accountId)).map((accountId) => ({ accountId, permissionSetArn }));
+  });
+  return perSet.flat();
+}
+
+export async function fetchAssignments(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress, opts: { concurrency: number; strategy: AssignmentStrategyChoice }): Promise<void> {
+  const { instanceArn } = instance(s);
+  const accounts = activeAccountIds(s);
+  const permissionSets = s.permissionSets.map((ps) => ps.arn);
+  const principals = s.ssoUsers.length + s.ssoGroups.length;
+  const counts = { accounts: accounts.length, permissionSets: permissionSets.length, principals };
+  let choice = opts.strategy === 'auto' ? chooseAssignmentStrategy(counts) : opts.strategy;
+  let pairs: Pair[] = [];
+  if (choice === 'list-pairs' || choice === 'per-account') {
+    pairs = await listProvisionedPairs(ctx, instanceArn, accounts, permissionSets, p, opts.concurrency);
+    if (choice === 'list-pairs') choice = chooseAssignmentStrategy({ ...counts, pairs: pairs.length }) as 'per-account' | 'per-principal';
   }
   let found: Assignment[];
   if (choice === 'per-account') {
-    p.total(accounts.length + pairs.length);
+    p.total(pairs.length);
     const perPair = await mapLimit(pairs, opts.concurrency, async ({ accountId, permissionSetArn }) => {
       const rows = await pages<Assignment>(async (token) => {
         const page = await ctx.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: instanceArn, AccountId: accountId, PermissionSetArn: permissionSetArn, MaxResults: 100, NextToken: token }));
