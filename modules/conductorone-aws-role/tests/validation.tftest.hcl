@@ -1,6 +1,7 @@
-# Every input's validation refuses a representative bad value (the full table of
-# test/fixtures/input-cases.json runs from test/e2e/hcl-module.test.ts). Variables are validated before any
-# resource is planned, so nothing here needs AWS.
+# Every input's validation refuses a representative bad value. Runs group inputs, since Terraform reports every
+# failing variable of a plan and each plan costs a provider start; expect_failures requires each listed failure.
+# The full table of test/fixtures/input-cases.json runs from test/e2e/hcl-module.test.ts, message by message.
+# Variables are validated before anything is planned, so nothing here needs AWS.
 
 mock_provider "aws" {
   mock_data "aws_partition" {
@@ -15,6 +16,16 @@ variables {
   external_id = "c1-external-id-0123456789abcdef0123456789"
 }
 
+run "trust_inputs" {
+  command = plan
+  variables {
+    external_id             = "has a space in it 1234567890"
+    additional_external_ids = ["ok-next-id-1234567890", "$(whoami)-1234567890"]
+    trusted_principal_arn   = "*"
+  }
+  expect_failures = [var.external_id, var.additional_external_ids, var.trusted_principal_arn]
+}
+
 run "external_id_too_short" {
   command = plan
   variables {
@@ -23,52 +34,15 @@ run "external_id_too_short" {
   expect_failures = [var.external_id]
 }
 
-run "external_id_with_space" {
+run "role_inputs" {
   command = plan
   variables {
-    external_id = "has a space in it 1234567890"
-  }
-  expect_failures = [var.external_id]
-}
-
-run "additional_external_id_with_shell" {
-  command = plan
-  variables {
-    additional_external_ids = ["ok-next-id-1234567890", "$(whoami)-1234567890"]
-  }
-  expect_failures = [var.additional_external_ids]
-}
-
-run "role_name_too_long" {
-  command = plan
-  variables {
-    role_name = "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr"
-  }
-  expect_failures = [var.role_name]
-}
-
-run "role_path_without_trailing_slash" {
-  command = plan
-  variables {
-    role_path = "/integrations"
-  }
-  expect_failures = [var.role_path]
-}
-
-run "permissions_boundary_not_a_policy" {
-  command = plan
-  variables {
+    role_name                = "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr" # 65 characters
+    role_path                = "/integrations"
     permissions_boundary_arn = "arn:aws:iam::123456789012:role/NotAPolicy"
+    max_session_duration     = 900
   }
-  expect_failures = [var.permissions_boundary_arn]
-}
-
-run "max_session_duration_too_short" {
-  command = plan
-  variables {
-    max_session_duration = 900
-  }
-  expect_failures = [var.max_session_duration]
+  expect_failures = [var.role_name, var.role_path, var.permissions_boundary_arn, var.max_session_duration]
 }
 
 run "max_session_duration_fraction" {
@@ -79,43 +53,21 @@ run "max_session_duration_fraction" {
   expect_failures = [var.max_session_duration]
 }
 
-run "identity_center_without_organizations" {
+run "capability_inputs" {
   command = plan
   variables {
-    enable_identity_center = true
-  }
-  expect_failures = [var.enable_identity_center]
-}
-
-run "identity_center_region_uppercase" {
-  command = plan
-  variables {
+    enable_identity_center = true # without enable_organizations
     identity_center_region = "US-EAST-1"
   }
-  expect_failures = [var.identity_center_region]
+  expect_failures = [var.enable_identity_center, var.identity_center_region]
 }
 
-run "trusted_principal_wildcard" {
-  command = plan
-  variables {
-    trusted_principal_arn = "*"
-  }
-  expect_failures = [var.trusted_principal_arn]
-}
-
+# Separate runs: provisioning_group_arns's validation reads provisioning_group_path, and Terraform skips it
+# while that variable is itself invalid.
 run "provisioning_group_arn_is_a_role" {
   command = plan
   variables {
     provisioning_group_arns = ["arn:aws:iam::111111111111:role/Admins"]
-  }
-  expect_failures = [var.provisioning_group_arns]
-}
-
-run "provisioning_group_arns_and_path" {
-  command = plan
-  variables {
-    provisioning_group_arns = ["arn:aws:iam::111111111111:group/c1/Engineers"]
-    provisioning_group_path = "/c1/"
   }
   expect_failures = [var.provisioning_group_arns]
 }
@@ -126,4 +78,13 @@ run "provisioning_group_path_relative" {
     provisioning_group_path = "conductorone/"
   }
   expect_failures = [var.provisioning_group_path]
+}
+
+run "provisioning_group_arns_and_path" {
+  command = plan
+  variables {
+    provisioning_group_arns = ["arn:aws:iam::111111111111:group/c1/Engineers"]
+    provisioning_group_path = "/c1/"
+  }
+  expect_failures = [var.provisioning_group_arns]
 }
