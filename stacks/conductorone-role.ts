@@ -68,7 +68,7 @@ export interface ConductorOneRoleProps {
   readonly provisioningGroupArns?: string[];
   /**
    * Path of the groups ConductorOne may manage when provisioningGroupArns is empty.
-   * @default "/"
+   * @default "/" (defaults.json)
    */
   readonly provisioningGroupPath?: string;
 }
@@ -124,7 +124,7 @@ export class ConductorOneRole extends Construct {
       preconditions.push({
         condition: toggles.organizations === true ? sameAccount : when(toggles.organizations, sameAccount, true),
         errorMessage:
-          `enable_organizations is on but this role would be created in member account ${accountId}: ConductorOne would answer a 400 when the integration is saved, because only the management account can list the organization's accounts. ` +
+          `enable_organizations is on but this role would be created in member account ${accountId}: ConductorOne would answer a 400 when the integration is saved, because the role is in a member account (only the management account can list the organization's accounts). ` +
           `Create the role in the management account ${masterAccountId} or set enable_organizations = false.`,
       });
     }
@@ -161,7 +161,7 @@ export class ConductorOneRole extends Construct {
     );
 
     const placeholders = { partition: partition.partition, account_id: accountId };
-    const groupPath = props.provisioningGroupPath ?? '/';
+    const groupPath = props.provisioningGroupPath ?? defaults.provisioning_group_path;
     const pathGroups = [fill(`arn:\${partition}:iam::\${account_id}:group${groupPath}*`, placeholders)];
     // A local keeps the policy readable; `>= 1` because cdktf's Op drops a literal 0 right operand.
     const groupResources = props.provisioningGroupArns

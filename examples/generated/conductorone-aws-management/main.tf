@@ -176,7 +176,7 @@ resource "aws_iam_role" "this" {
     }
     precondition {
       condition     = data.aws_organizations_organization.this.master_account_id == data.aws_caller_identity.current.account_id
-      error_message = "enable_organizations is on but this role would be created in member account ${data.aws_caller_identity.current.account_id}: ConductorOne would answer a 400 when the integration is saved, because only the management account can list the organization's accounts. Create the role in the management account ${data.aws_organizations_organization.this.master_account_id} or set enable_organizations = false."
+      error_message = "enable_organizations is on but this role would be created in member account ${data.aws_caller_identity.current.account_id}: ConductorOne would answer a 400 when the integration is saved, because the role is in a member account (only the management account can list the organization's accounts). Create the role in the management account ${data.aws_organizations_organization.this.master_account_id} or set enable_organizations = false."
     }
     precondition {
       condition     = alltrue([for arn in var.provisioning_group_arns : split(":", arn)[1] == data.aws_partition.current.partition && split(":", arn)[4] == data.aws_caller_identity.current.account_id])
