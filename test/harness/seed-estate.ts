@@ -185,59 +185,72 @@ export async function seedTestEstate(ctx: AwsContext, accountId = '123456789012'
   };
 }
 
-export interface ScaleSpec {
-  users: number;
+export interface IamScaleSpec {
+  /** Users [fromUser, toUser) are created, so a larger scale can be reached by adding to a smaller one. */
+  fromUser: number;
+  toUser: number;
   groups: number;
   roles: number;
   membershipsPerUser: number;
-  sso?: { users: number; groups: number; membershipsPerUser: number; permissionSets: number; accounts: number; assignmentsPerAccount: number };
-  concurrency?: number;
+  /** Create the groups and roles (the first call of an incremental series). */
+  withGroupsAndRoles: boolean;
 }
 
-/** A large regular estate; returns counts of what was made. Calls run `concurrency` at a time (moto serves threads). */
-export async function seedScaleEstate(ctx: AwsContext, spec: ScaleSpec, log: (m: string) => void = () => {}): Promise<Record<string, number>> {
-  const c = spec.concurrency ?? 32;
-  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-  const pad = (i: number) => String(i).padStart(5, '0');
-  const t0 = Date.now();
-  await mapLimit(range(spec.groups), c, (i) => ctx.iam.send(new CreateGroupCommand({ GroupName: `group-${pad(i)}`, Path: '/bench/' })));
-  await mapLimit(range(spec.users), c, async (i) => {
-    await ctx.iam.send(new CreateUserCommand({ UserName: `user-${pad(i)}@example.com`, Path: '/bench/' }));
+export interface IdentityCenterScaleSpec {
+  users: number;
+  groups: number;
+  membershipsPerUser: number;
+  permissionSets: number;
+  /** Accounts in the organization, the management account included. */
+  accounts: number;
+  assignmentsPerAccount: number;
+}
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+const pad = (i: number) => String(i).padStart(5, '0');
+
+/** A large regular IAM estate; calls run `concurrency` at a time (moto serves requests on threads). */
+export async function seedIamScale(ctx: AwsContext, spec: IamScaleSpec, concurrency = 32): Promise<void> {
+  if (spec.withGroupsAndRoles) {
+    await mapLimit(range(0, spec.groups), concurrency, (i) => ctx.iam.send(new CreateGroupCommand({ GroupName: `group-${pad(i)}`, Path: '/bench/' })));
+    await mapLimit(range(0, spec.roles), concurrency, (i) =>
+      ctx.iam.send(
+        new CreateRoleCommand({
+          RoleName: `role-${pad(i)}`,
+          // Half trust one of the first 1000 users (a grant each once it exists; moto does not check), half a service.
+          AssumeRolePolicyDocument: trust([i % 2 ? allow({ AWS: `arn:aws:iam::123456789012:user/bench/user-${pad(i % 1000)}@example.com` }) : allow({ Service: 'lambda.amazonaws.com' })]),
+        }),
+      ),
+    );
+  }
+  await mapLimit(range(spec.fromUser, spec.toUser), concurrency, async (i) => {
+    const name = `user-${pad(i)}@example.com`;
+    await ctx.iam.send(new CreateUserCommand({ UserName: name, Path: '/bench/' }));
     for (let k = 0; k < spec.membershipsPerUser; k++) {
-      await ctx.iam.send(new AddUserToGroupCommand({ GroupName: `group-${pad((i + k * 7) % spec.groups)}`, UserName: `user-${pad(i)}@example.com` }));
+      await ctx.iam.send(new AddUserToGroupCommand({ GroupName: `group-${pad((i + k * 7) % spec.groups)}`, UserName: name }));
     }
   });
-  log(`  IAM users and memberships: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  await mapLimit(range(spec.roles), c, (i) =>
-    ctx.iam.send(
-      new CreateRoleCommand({
-        RoleName: `role-${pad(i)}`,
-        AssumeRolePolicyDocument: trust([i % 2 ? allow({ AWS: `arn:aws:iam::123456789012:user/bench/user-${pad(i % Math.max(1, spec.users))}@example.com` }) : allow({ Service: 'lambda.amazonaws.com' })]),
-      }),
-    ),
-  );
-  log(`  IAM roles: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const made: Record<string, number> = { iamUsers: spec.users, iamGroups: spec.groups, roles: spec.roles, memberships: spec.users * spec.membershipsPerUser };
-  if (!spec.sso) return made;
-  const s = spec.sso;
+}
+
+/** An organization and a large Identity Center: users, groups, memberships, permission sets, assignments. */
+export async function seedIdentityCenterScale(ctx: AwsContext, spec: IdentityCenterScaleSpec, concurrency = 32): Promise<void> {
   await ctx.organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const accounts = await mapLimit(range(s.accounts - 1), 4, async (i) => (await ctx.organizations.send(new CreateAccountCommand({ AccountName: `acct-${i}`, Email: `acct-${i}@example.com` }))).CreateAccountStatus!.AccountId!);
+  const accounts = await mapLimit(range(0, spec.accounts - 1), 4, async (i) => (await ctx.organizations.send(new CreateAccountCommand({ AccountName: `acct-${i}`, Email: `acct-${i}@example.com` }))).CreateAccountStatus!.AccountId!);
   accounts.push('123456789012');
   const ic = await identityCenter(ctx);
-  const userIds = await mapLimit(range(s.users), c, async (i) =>
+  const userIds = await mapLimit(range(0, spec.users), concurrency, async (i) =>
     (await ctx.identityStore.send(new CreateSsoUserCommand({ IdentityStoreId: ic.identityStoreId, UserName: `sso-${pad(i)}@example.com`, DisplayName: `SSO ${i}`, Name: { GivenName: 'S', FamilyName: `${i}` } }))).UserId!,
   );
-  const groupIds = await mapLimit(range(s.groups), c, async (i) => (await ctx.identityStore.send(new CreateSsoGroupCommand({ IdentityStoreId: ic.identityStoreId, DisplayName: `sso-group-${pad(i)}` }))).GroupId!);
-  await mapLimit(range(s.users * s.membershipsPerUser), c, (j) => {
-    const i = j % s.users;
-    const k = Math.floor(j / s.users);
-    return ctx.identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: ic.identityStoreId, GroupId: groupIds[(i + k * 13) % s.groups], MemberId: { UserId: userIds[i] } }));
+  const groupIds = await mapLimit(range(0, spec.groups), concurrency, async (i) => (await ctx.identityStore.send(new CreateSsoGroupCommand({ IdentityStoreId: ic.identityStoreId, DisplayName: `sso-group-${pad(i)}` }))).GroupId!);
+  await mapLimit(range(0, spec.users * spec.membershipsPerUser), concurrency, (j) => {
+    const i = j % spec.users;
+    const k = Math.floor(j / spec.users);
+    return ctx.identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: ic.identityStoreId, GroupId: groupIds[(i + k * 13) % spec.groups], MemberId: { UserId: userIds[i] } }));
   });
-  log(`  Identity Store: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const psArns = await mapLimit(range(s.permissionSets), 8, async (i) => (await ctx.ssoAdmin.send(new CreatePermissionSetCommand({ InstanceArn: ic.instanceArn, Name: `ps-${i}` }))).PermissionSet!.PermissionSetArn!);
-  await mapLimit(range(accounts.length * s.assignmentsPerAccount), c, (j) => {
-    const a = Math.floor(j / s.assignmentsPerAccount);
-    const k = j % s.assignmentsPerAccount;
+  const psArns = await mapLimit(range(0, spec.permissionSets), 8, async (i) => (await ctx.ssoAdmin.send(new CreatePermissionSetCommand({ InstanceArn: ic.instanceArn, Name: `ps-${i}` }))).PermissionSet!.PermissionSetArn!);
+  await mapLimit(range(0, accounts.length * spec.assignmentsPerAccount), concurrency, (j) => {
+    const a = Math.floor(j / spec.assignmentsPerAccount);
+    const k = j % spec.assignmentsPerAccount;
     const group = k % 2 === 0;
     return ctx.ssoAdmin.send(
       new CreateAccountAssignmentCommand({
@@ -251,6 +264,4 @@ export async function seedScaleEstate(ctx: AwsContext, spec: ScaleSpec, log: (m:
     );
   });
   await mapLimit(psArns, 8, (arn) => ctx.ssoAdmin.send(new ProvisionPermissionSetCommand({ InstanceArn: ic.instanceArn, PermissionSetArn: arn, TargetType: 'ALL_PROVISIONED_ACCOUNTS' })));
-  log(`  Identity Center: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return { ...made, ssoUsers: s.users, ssoGroups: s.groups, ssoMemberships: s.users * s.membershipsPerUser, permissionSets: s.permissionSets, accounts: accounts.length, assignments: accounts.length * s.assignmentsPerAccount };
 }
