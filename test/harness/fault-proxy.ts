@@ -18,7 +18,8 @@
  *   write that already happened, so it tests idempotency (e.g. CreateGroupMembership's ConflictException,
  *   AddUserToGroup being naturally idempotent). Off by default.
  * - `slow` delays the request before forwarding (it may combine with no error fault); it is not an error.
- * - Bounds: at most `maxFaults` error faults in total, at most `maxPerKind[kind]` of one kind, only while the proxy is
+ * - Bounds: at most `maxFaults` error faults in total, at most `maxPerKind[kind]` of one kind (`maxPerApi[kind]` per
+ *   API), only while the proxy is
  *   armed (`activeMs` after start or `arm()`), and never on the client's last attempt when `spareLastAttempt` (the
  *   SDK sends `amz-sdk-request: attempt=N; max=M`, Terraform's Go SDK too), so that a client with enough attempts
  *   always succeeds in the end.
@@ -51,6 +52,8 @@ export interface FaultProxyOptions {
   maxFaults?: number;
   /** Cap per kind (slow included). */
   maxPerKind?: Partial<Record<FaultKind, number>>;
+  /** Cap per kind and API: e.g. { ambiguous: 1 } = one ambiguous failure per write API. */
+  maxPerApi?: Partial<Record<FaultKind, number>>;
   /** Faults only within this many ms after start / arm(); default unbounded. */
   activeMs?: number;
   /** Never fault the last attempt the client announces (default true). */
@@ -89,8 +92,11 @@ export interface FaultProxy {
   /** Total error faults (throttle, 5xx, reset, ambiguous). */
   errorFaults(): number;
   resetStats(): void;
-  /** (Re)start the active window and allow faults; optionally change the settings. */
-  arm(changes?: Partial<Omit<FaultProxyOptions, 'target'>>): void;
+  /**
+   * (Re)starts the active window and allows faults. With settings, they REPLACE the current fault settings entirely
+   * (rates, caps, match...; the seed only when given), so one test's settings never leak into the next.
+   */
+  arm(settings?: Omit<FaultProxyOptions, 'target'>): void;
   disarm(): void;
   stop(): Promise<void>;
 }
@@ -158,6 +164,7 @@ function emptyFaults(): Record<FaultKind, number> {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
   let opts: FaultProxyOptions = { spareLastAttempt: true, ambiguousAs: 'http500', ...options };
+  delete opts.disarmed;
   let random = mulberry32(opts.seed ?? 1);
   let armed = !opts.disarmed;
   let armedAt = Date.now();
@@ -168,9 +175,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const totalErrors = () => ERROR_FAULT_KINDS.reduce((n, k) => n + stats.faults[k], 0) + stats.faults.ambiguous;
   const active = () => armed && (opts.activeMs === undefined || Date.now() - armedAt <= opts.activeMs);
-  const underCap = (kind: FaultKind) => {
+  const underCap = (kind: FaultKind, api: string) => {
     const cap = opts.maxPerKind?.[kind];
     if (cap !== undefined && stats.faults[kind] >= cap) return false;
+    const apiCap = opts.maxPerApi?.[kind];
+    if (apiCap !== undefined && (stats.byApi[api]?.[kind] ?? 0) >= apiCap) return false;
     if (kind !== 'slow' && opts.maxFaults !== undefined && totalErrors() >= opts.maxFaults) return false;
     return true;
   };
@@ -194,15 +203,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     for (const kind of ERROR_FAULT_KINDS) {
       acc += opts.rates?.[kind] ?? 0;
       if (rError < acc) {
-        if (!lastAttempt && underCap(kind)) none.error = kind;
+        if (!lastAttempt && underCap(kind, api)) none.error = kind;
         break;
       }
     }
-    if (rSlow < (opts.slowRate ?? 0) && underCap('slow')) {
+    if (rSlow < (opts.slowRate ?? 0) && underCap('slow', api)) {
       const s = opts.slowMs ?? 500;
       none.slowMs = Array.isArray(s) ? Math.round(s[0] + rSlowMs * (s[1] - s[0])) : s;
     }
-    if (!none.error && write && !lastAttempt && rAmbiguous < (opts.ambiguousWriteRate ?? 0) && underCap('ambiguous')) none.ambiguous = true;
+    if (!none.error && write && !lastAttempt && rAmbiguous < (opts.ambiguousWriteRate ?? 0) && underCap('ambiguous', api)) none.ambiguous = true;
     return none;
   };
 
@@ -316,9 +325,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       stats = { requests: 0, forwarded: 0, faults: emptyFaults(), byApi: {} };
       events = [];
     },
-    arm(changes = {}) {
-      opts = { ...opts, ...changes };
-      if (changes.seed !== undefined) random = mulberry32(changes.seed);
+    arm(settings) {
+      if (settings) {
+        opts = { spareLastAttempt: true, ambiguousAs: 'http500', ...settings, target: options.target };
+        if (settings.seed !== undefined) random = mulberry32(settings.seed);
+      }
       armed = true;
       armedAt = Date.now();
     },

@@ -107,15 +107,22 @@ test('counts are capped in total and per kind, and faults stop when the time win
   for (let i = 0; i < 40; i++) await errorName(iam.send(new ListUsersCommand({})));
   expect(proxy.errorFaults()).toBe(6);
   expect(proxy.stats().faults.http500).toBeLessThanOrEqual(2);
+  // Per API: one fault of a kind per API at most.
+  proxy.resetStats();
+  proxy.arm({ rates: { throttle: 1 }, maxPerApi: { throttle: 1 }, spareLastAttempt: false });
+  const results = [];
+  for (let i = 0; i < 3; i++) results.push(await errorName(iam.send(new ListUsersCommand({}))));
+  expect(results).toEqual(['400:Throttling', 'ok', 'ok']);
+  expect(await errorName(iam.send(new GetUserCommand({ UserName: 'nobody' })))).toBe('400:Throttling');
 
   proxy.resetStats();
-  proxy.arm({ maxFaults: undefined, maxPerKind: {}, rates: { throttle: 1 }, activeMs: 300 });
+  proxy.arm({ rates: { throttle: 1 }, activeMs: 300, spareLastAttempt: false });
   expect(await errorName(iam.send(new ListUsersCommand({})))).toBe('400:Throttling');
   await new Promise((r) => setTimeout(r, 400));
   for (let i = 0; i < 10; i++) expect(await errorName(iam.send(new ListUsersCommand({})))).toBe('ok');
   expect(proxy.errorFaults()).toBe(1);
 
-  proxy.arm({ activeMs: undefined });
+  proxy.arm({ rates: { throttle: 1 }, spareLastAttempt: false });
   proxy.disarm();
   expect(await errorName(iam.send(new ListUsersCommand({})))).toBe('ok');
   iam.destroy();

@@ -1,0 +1,30 @@
+/** Runs the c1-aws CLI as a child process (as a user does), with the environment of a fault proxy or moto. */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../../harness/moto';
+
+export const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Retry settings for runs under faults: adaptive, and attempts enough that the proxy's spared last attempt is reached. */
+export const FAULT_RETRY_ENV = { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '10' };
+
+export function startC1(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Run> } {
+  // BATON_* settings of the developer's shell must not leak into the run.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_') && !k.startsWith('AWS_')));
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+export const c1 = (args: string[], env: NodeJS.ProcessEnv) => startC1(args, env).done;
