@@ -146,3 +146,17 @@ test('SCIM gives the status of users the Identity Store gives none (moto never d
     await scim.stop();
   }
 });
+
+test('Organizations enabled without an organization: a warning, the caller account alone', async () => {
+  const other = await startMoto();
+  const saved = process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ENDPOINT_URL = other.endpoint;
+  try {
+    const { snapshot } = await sync(FULL);
+    expect(snapshot.warnings.map((w) => w.source)).toEqual(['organizations:DescribeOrganization']);
+    expect(snapshot.resources.filter((r) => r.id.resourceType === 'account').map((r) => r.id.resource)).toEqual(['123456789012']);
+  } finally {
+    process.env.AWS_ENDPOINT_URL = saved;
+    await other.stop();
+  }
+});

@@ -5,7 +5,15 @@ import type { PhaseProgress } from '../engine';
 import type { AwsSyncState, OrgAccount } from './state';
 
 export async function fetchOrganization(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress): Promise<void> {
-  const org = await ctx.organizations.send(new DescribeOrganizationCommand({}));
+  let org;
+  try {
+    org = await ctx.organizations.send(new DescribeOrganizationCommand({}));
+  } catch (e) {
+    // Enabled but not in an organization: a configuration mismatch worth a warning, not a failed sync.
+    if ((e as Error).name !== 'AWSOrganizationsNotInUseException') throw e;
+    p.warn({ source: 'organizations:DescribeOrganization', message: "Organizations is enabled but the caller's account is in no organization: only the caller's account is synced" });
+    return;
+  }
   const accounts: OrgAccount[] = [];
   let token: string | undefined;
   do {
