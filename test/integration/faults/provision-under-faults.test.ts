@@ -58,11 +58,17 @@ const WRITES = {
   revoke: ['iam:RemoveUserFromGroup', 'identitystore:DeleteGroupMembership', 'sso:DeleteAccountAssignment'],
 };
 
+const timings: string[] = [];
 async function run(verb: 'grant' | 'revoke', args: string[]) {
+  const t0 = Date.now();
   const r = await c1([verb, ...args, '--json'], { ...proxy.env, ...FAULT_RETRY_ENV });
+  timings.push(`${verb} ${args[1].split(':')[0]} ${Date.now() - t0} ms`);
   if (r.code !== 0) throw new Error(`${verb} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
   return JSON.parse(r.stdout) as { status: string };
 }
+afterEach(() => {
+  console.log(timings.splice(0).join('; '));
+});
 
 /**
  * Grants all three kinds, checks moto, revokes them, checks moto; returns the proxy's per-API numbers and the statuses
@@ -94,7 +100,7 @@ async function exactlyOnce(opts: Partial<FaultProxyOptions>) {
   proxy.disarm();
   const writes = [...WRITES.grant, ...WRITES.revoke];
   const table = Object.fromEntries(writes.map((api) => [api, s.byApi[api]]));
-  console.log(`faults ${JSON.stringify(s.faults)}; writes ${JSON.stringify(table)}`);
+  console.log(`faults ${JSON.stringify(s.faults)}; writes ${JSON.stringify(table)}; all ${JSON.stringify(s.byApi)}`);
   for (const api of writes) expect({ api, forwarded: s.byApi[api]?.forwarded }).toEqual({ api, forwarded: 1 });
   return s;
 }
