@@ -48,6 +48,7 @@ function run({ runs = Number(process.env.BENCH_RUNS || 10), cliRuns = Number(pro
   };
   try {
     measure(`app (cdktf.json): ${APP}`, APP, runs, appEnv(path.join(out, 'app')));
+    measure('app via node --require tsx/cjs', 'node --require tsx/cjs stacks/main.ts', Math.min(runs, 5), appEnv(path.join(out, 'tsx-cjs')));
     measure('app via npx tsx', 'npx tsx stacks/main.ts', Math.min(runs, 5), appEnv(path.join(out, 'tsx')));
     measure('npx cdktf synth (CLI + app)', `npx cdktf synth --output ${path.join(out, 'cli')}`, cliRuns, { CHECKPOINT_DISABLE: '1' });
   } finally {
