@@ -2,7 +2,7 @@ import { checkNumber, checkString } from '../../../connector/src/grammar/check';
 import { PARTITIONS, STRING_RULES } from '../../../connector/src/grammar/rules';
 
 test('every ARN pattern names exactly the shared partitions', () => {
-  for (const name of ['role_arn', 'trusted_principal_arn', 'policy_arn'] as const) {
+  for (const name of ['role_arn', 'trusted_principal_arn', 'policy_arn', 'group_arn'] as const) {
     const alternatives = /^\^arn:\(([^)]*)\)/.exec(STRING_RULES[name].pattern)![1].split('|');
     expect(alternatives.sort()).toEqual([...PARTITIONS].sort());
   }
