@@ -12,7 +12,7 @@
  * cdk.tf.json finding can only be fixed, not suppressed.
  * A control configuration with known-bad IAM proves the checks run at all.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckovRecord, CheckovReport, checkov } from './scanners';
@@ -115,6 +115,10 @@ beforeAll(async () => {
     ].join('\n'),
   );
 }, 900000);
+
+afterAll(() => {
+  if (scanRoot) rmSync(scanRoot, { recursive: true, force: true });
+});
 
 test('the control configuration fails the checks it is built to fail (the scanner is alive)', () => {
   const got = all(sourceReports, 'failed_checks').filter(isControl).map((r) => `${r.check_id}:${r.resource}`);

@@ -293,6 +293,11 @@ export async function plans(): Promise<Plans> {
       continue;
     }
     try {
+      // Old builds (other input contents) are small (providers are symlinked from the mirror); drop those over a day old.
+      for (const d of readdirSync(base)) {
+        const p = path.join(base, d);
+        if (d !== key && !d.endsWith('.lock') && Date.now() - statSync(p).mtimeMs > 24 * 3600 * 1000) rmSync(p, { recursive: true, force: true });
+      }
       rmSync(root, { recursive: true, force: true });
       mkdirSync(root, { recursive: true });
       const targets = await buildPlans(root);
