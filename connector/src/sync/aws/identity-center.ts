@@ -161,13 +161,16 @@ export async function fetchAssignments(ctx: AwsContext, s: AwsSyncState, p: Phas
   const counts = { accounts: accounts.length, permissionSets: permissionSets.length, principals };
   let choice = opts.strategy === 'auto' ? chooseAssignmentStrategy(counts) : opts.strategy;
   let pairs: Pair[] = [];
+  // Progress counts the pair-listing calls too.
+  let listed = 0;
   if (choice === 'list-pairs' || choice === 'per-account') {
+    listed = Math.min(accounts.length, permissionSets.length);
     pairs = await listProvisionedPairs(ctx, instanceArn, accounts, permissionSets, p, opts.concurrency);
     if (choice === 'list-pairs') choice = chooseAssignmentStrategy({ ...counts, pairs: pairs.length }) as 'per-account' | 'per-principal';
   }
   let found: Assignment[];
   if (choice === 'per-account') {
-    p.total(pairs.length);
+    p.total(listed + pairs.length);
     const perPair = await mapLimit(pairs, opts.concurrency, async ({ accountId, permissionSetArn }) => {
       const rows = await pages<Assignment>(async (token) => {
         const page = await ctx.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: instanceArn, AccountId: accountId, PermissionSetArn: permissionSetArn, MaxResults: 100, NextToken: token }));
@@ -179,7 +182,7 @@ export async function fetchAssignments(ctx: AwsContext, s: AwsSyncState, p: Phas
     found = perPair.flat();
   } else {
     const targets = [...s.ssoUsers.map((u) => ({ type: 'USER' as const, id: u.userId })), ...s.ssoGroups.map((g) => ({ type: 'GROUP' as const, id: g.groupId }))];
-    p.total(targets.length);
+    p.total(listed + targets.length);
     const perPrincipal = await mapLimit(targets, opts.concurrency, async (t) => {
       const rows = await pages<Assignment>(async (token) => {
         const page = await ctx.ssoAdmin.send(new ListAccountAssignmentsForPrincipalCommand({ InstanceArn: instanceArn, PrincipalId: t.id, PrincipalType: t.type, MaxResults: 100, NextToken: token }));
