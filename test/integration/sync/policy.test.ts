@@ -18,7 +18,7 @@ const NEEDS_NO_ROLE_PERMISSION = new Set(['sts:GetCallerIdentity', 'sts:AssumeRo
  * a role without them gets a warning and no password dates (see cli.test.ts). Once added, this list is
  * inert and may be emptied.
  */
-const PENDING_DOCUMENT_ADDITIONS = new Set(['iam:GenerateCredentialReport', 'iam:GetCredentialReport']);
+const PENDING_DOCUMENT_ADDITIONS = new Set<string>([]);
 /** Called only on the per-permission-set path, which moto cannot serve (stub-tested). */
 const STUB_ONLY_CALLS = ['sso:ListAccountsForProvisionedPermissionSet'];
 
