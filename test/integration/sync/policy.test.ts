@@ -1,10 +1,13 @@
 /**
  * Policy rule: every AWS call sync makes is an action of an enabled capability document, and every sync document
- * action is called by c1-aws or listed as hosted_connector_only (ConductorOne's own connector calls it). Calls are
- * recorded (ctx.calls) over full syncs against moto with each assignment strategy, plus the per-permission-set pair
+ * action is called by c1-aws (sync, or the reads grant/revoke make before writing) or listed as
+ * hosted_connector_only (ConductorOne's own connector calls it). Calls are recorded (ctx.calls) over full syncs
+ * against moto with each assignment strategy, an IAM group grant and revoke, plus the per-permission-set pair
  * listing, which only a stub can show (see test/unit/sync/aws-sources.test.ts).
  */
+import { AddUserToGroupCommand, CreateGroupCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { createAwsContext } from '../../../connector/src/aws';
+import { grant, revoke } from '../../../connector/src/provision';
 import { capability, CapabilityId } from '../../../connector/src/policy/capabilities';
 import { syncAws } from '../../../connector/src/sync';
 import { Moto, MOTO_CREDENTIALS, startMoto } from '../../harness/moto';
@@ -12,13 +15,6 @@ import { seedTestEstate } from '../../harness/seed-estate';
 
 /** Calls that need no permission of the role: GetCallerIdentity never does; AssumeRole is made by the caller. */
 const NEEDS_NO_ROLE_PERMISSION = new Set(['sts:GetCallerIdentity', 'sts:AssumeRole']);
-/**
- * Actions sync calls that iam_sync.json lacks: the credential report, the one IAM source of "password last used"
- * (GetAccountAuthorizationDetails has no such field). Reported for the policy owner to add; while they are missing
- * a role without them gets a warning and no password dates (see cli.test.ts). Once added, this list is
- * inert and may be emptied.
- */
-const PENDING_DOCUMENT_ADDITIONS = new Set<string>([]);
 /** Called only on the per-permission-set path, which moto cannot serve (stub-tested). */
 const STUB_ONLY_CALLS = ['sso:ListAccountsForProvisionedPermissionSet'];
 
@@ -26,7 +22,9 @@ const CAPABILITY_OF: Record<string, CapabilityId> = { iam: 'iam_sync', organizat
 const SYNC_CAPABILITIES: CapabilityId[] = ['iam_sync', 'organizations_sync', 'identity_center_sync'];
 
 let moto: Moto;
+/** Every call c1-aws made here; syncCalls: those of sync alone. */
 const called = new Set<string>();
+let syncCalls = new Set<string>();
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -41,17 +39,29 @@ beforeAll(async () => {
     ctx.destroy();
   }
   for (const k of STUB_ONLY_CALLS) called.add(k);
+  syncCalls = new Set(called);
+  // grant/revoke read iam_sync's iam:GetGroup before writing (their writes are checked in test/integration/provision).
+  const user = await setup2().iam.send(new CreateUserCommand({ UserName: 'policy-probe' }));
+  const group = await setup2().iam.send(new CreateGroupCommand({ GroupName: 'policy-probe' }));
+  await setup2().iam.send(new AddUserToGroupCommand({ UserName: 'policy-probe', GroupName: 'policy-probe' }));
+  const ctx = createAwsContext({ credentials: MOTO_CREDENTIALS, region: 'us-east-1', maxAttempts: 1 });
+  const ids = { entitlement: `group:${group.Group!.Arn}:member`, principalType: 'iam_user', principal: user.User!.Arn! };
+  await revoke(ctx, ids);
+  await grant(ctx, ids);
+  for (const k of Object.keys(ctx.calls.toJSON())) if (k.split(':')[0] === 'iam' && !/^iam:(AddUserToGroup|RemoveUserFromGroup)$/.test(k)) called.add(k);
+  ctx.destroy();
 });
+let setupCtx: ReturnType<typeof createAwsContext> | undefined;
+const setup2 = () => (setupCtx ??= createAwsContext({ credentials: MOTO_CREDENTIALS, region: 'us-east-1', maxAttempts: 1 }));
+afterAll(() => setupCtx?.destroy());
 afterAll(() => moto.stop());
 
 test('every call sync makes is in its capability document', () => {
   const stray: string[] = [];
-  for (const action of called) {
+  for (const action of syncCalls) {
     if (NEEDS_NO_ROLE_PERMISSION.has(action)) continue;
     const cap = CAPABILITY_OF[action.split(':')[0]];
-    if (!cap || !capability(cap).actions.includes(action)) {
-      if (!PENDING_DOCUMENT_ADDITIONS.has(action)) stray.push(action);
-    }
+    if (!cap || !capability(cap).actions.includes(action)) stray.push(action);
   }
   expect(stray).toEqual([]);
 });
@@ -64,8 +74,4 @@ test('every sync document action is called by c1-aws or is hosted-connector-only
     // And hosted-only actions are really not ours.
     expect({ id, ours: c.hostedConnectorOnly.filter((a) => called.has(a)) }).toEqual({ id, ours: [] });
   }
-});
-
-test('pending additions are actions sync really calls (once in the document, they may leave the list)', () => {
-  for (const a of PENDING_DOCUMENT_ADDITIONS) expect(called.has(a)).toBe(true);
 });
