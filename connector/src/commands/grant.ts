@@ -6,6 +6,7 @@
  * group outside --allowed-groups: all found before any AWS call.
  */
 import { Command, Option } from 'commander';
+import { wholeNumber } from './parsers';
 import { createAwsContext, AwsContext } from '../aws';
 import { UsageError } from '../errors';
 import {
@@ -38,10 +39,7 @@ interface RawProvisionOptions extends RawAccessOptions, RawFeatureOptions, Frien
   json?: boolean;
 }
 
-const seconds = (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`expected a whole number of seconds (at least 1), got "${v}"`);
-  return Number(v);
-};
+const seconds = wholeNumber(1, 3600, 'seconds');
 
 /** Adds the flags grant and revoke share. */
 export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command {

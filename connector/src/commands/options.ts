@@ -7,20 +7,13 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { AwsAccessOptions, RetryMode } from '../aws';
+import { parseRoleArn } from '../grammar/arn';
 import { checkNumber, checkString } from '../grammar/check';
 import { UsageError } from '../errors';
 import type { Toggles } from '../policy/capabilities';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 
-const bool = (v: string) => {
-  if (/^(1|true|yes|on)$/i.test(v)) return true;
-  if (/^(0|false|no|off)$/i.test(v)) return false;
-  throw new UsageError(`expected true or false, got "${v}"`);
-};
-const int = (v: string) => {
-  if (!/^\d+$/.test(v)) throw new UsageError(`expected a whole number, got "${v}"`);
-  return Number(v);
-};
+import { bool, wholeNumber } from './parsers';
 
 export interface RawAccessOptions {
   roleArn?: string;
@@ -50,10 +43,10 @@ export function addAccessOptions(cmd: Command): Command {
     )
     .addOption(new Option('--external-id-file <path>', 'read the external ID from this file (trailing newline ignored)').env('BATON_EXTERNAL_ID_FILE'))
     .addOption(new Option('--session-name <name>', 'role session name, shown in CloudTrail').env('BATON_SESSION_NAME').default('c1-aws-connector'))
-    .addOption(new Option('--session-duration <seconds>', 'assumed-role session length; refreshed before expiry').env('BATON_SESSION_DURATION').argParser(int).default(3600))
+    .addOption(new Option('--session-duration <seconds>', 'assumed-role session length; refreshed before expiry').env('BATON_SESSION_DURATION').argParser(wholeNumber(900, 43200, 'seconds')).default(3600))
     .addOption(new Option('--region <region>', 'region for STS and the global services').env('BATON_GLOBAL_REGION'))
     .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).env('AWS_RETRY_MODE'))
-    .addOption(new Option('--max-attempts <n>', 'SDK attempts per call, first try included').env('AWS_MAX_ATTEMPTS').argParser(int));
+    .addOption(new Option('--max-attempts <n>', 'SDK attempts per call, first try included').env('AWS_MAX_ATTEMPTS').argParser(wholeNumber(1, 20)));
 }
 
 export function addFeatureOptions(cmd: Command): Command {
@@ -96,8 +89,9 @@ export function resolveExternalId(raw: RawAccessOptions, warn: (m: string) => vo
  */
 export function resolveAccess(raw: RawAccessOptions, assume: boolean): ResolvedAccess {
   if (raw.roleArn !== undefined) {
-    const err = checkString('role_arn', raw.roleArn, '--role-arn');
-    if (err) throw new UsageError(err);
+    // The parser, not just the pattern: it also enforces the 64-character name and 512-character path limits.
+    const parsed = parseRoleArn(raw.roleArn, '--role-arn');
+    if (!parsed.ok) throw new UsageError(parsed.error);
   }
   const sessionErr = raw.sessionName !== undefined ? checkString('session_name', raw.sessionName, '--session-name') : null;
   if (sessionErr) throw new UsageError(sessionErr);

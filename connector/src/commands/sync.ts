@@ -4,7 +4,8 @@
  * uses the ambient credentials as they are. Exit codes: 0 written (warnings included), 1 a required source failed
  * (no file written), 2 usage or configuration.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { bool, wholeNumber } from './parsers';
 import { readFileSync } from 'node:fs';
 import { createAwsContext } from '../aws';
 import { UsageError } from '../errors';
@@ -27,24 +28,16 @@ interface RawSyncOptions extends RawAccessOptions, RawFeatureOptions {
   json?: boolean;
 }
 
-const bool = (v: string) => {
-  if (/^(1|true|yes|on)$/i.test(v)) return true;
-  if (/^(0|false|no|off)$/i.test(v)) return false;
-  throw new UsageError(`expected true or false, got "${v}"`);
-};
-const concurrency = (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got "${v}"`);
-  return Number(v);
-};
+const concurrency = wholeNumber(1, 64);
 const timestamp = (v: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) || Number.isNaN(Date.parse(v))) throw new UsageError(`--synced-at must be an ISO-8601 UTC time like 2026-01-01T00:00:00Z, got "${v}"`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) || Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('expected an ISO-8601 UTC time like 2026-01-01T00:00:00Z.');
   return v;
 };
 
 /** The SCIM token: from BATON_SCIM_TOKEN or a file, never argv; checked without echoing it. */
 export function resolveScim(raw: RawSyncOptions, env = process.env): ScimConfig | undefined {
   const fromEnv = env.BATON_SCIM_TOKEN;
-  if (!raw.scimEndpoint) {
+  if (raw.scimEndpoint === undefined) {
     if (raw.scimTokenFile) throw new UsageError('--scim-token-file needs --scim-endpoint');
     return undefined;
   }

@@ -11,7 +11,9 @@ const GROUP_PATTERN = /^arn:[^:]+:iam::[^:]*:group\/.*/;
 
 /** Parses "a,b , c" into patterns; each must be an IAM group ARN pattern. */
 export function parseAllowedGroups(raw: string | undefined): string[] | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw === undefined) return undefined;
+  // An empty scope is a mistake (an unset variable in a script, say), not "no scope": refuse it rather than open up.
+  if (raw.trim() === '') throw new UsageError('--allowed-groups (BATON_PROVISIONING_ALLOWED_GROUPS) is empty: give IAM group ARN patterns, or leave it unset for no scope');
   const patterns = raw.split(',').map((p) => p.trim()).filter(Boolean);
   for (const p of patterns) {
     if (!GROUP_PATTERN.test(p)) {

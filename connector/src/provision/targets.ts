@@ -90,7 +90,7 @@ export function parseTarget(ids: ProvisionIds): Target {
   if (!allowed) throw new UsageError(`entitlements of ${type} resources cannot be granted by c1-aws (supported: group, sso_group, account)`);
   if (!(principalType in RESOURCE_TYPES)) throw new UsageError(`--principal-type "${principalType}" is not a resource type (${Object.keys(RESOURCE_TYPES).join(', ')})`);
   if (!allowed.includes(principalType as ResourceTypeId)) {
-    throw new UsageError(`a ${type} entitlement is granted to ${allowed.join(' or ')}, not ${principalType}`);
+    throw new UsageError(`--principal-type: a ${type} entitlement is granted to ${allowed.join(' or ')}, not ${principalType}`);
   }
 
   if (type === 'group') {

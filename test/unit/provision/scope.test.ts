@@ -15,7 +15,8 @@ test('patterns use IAM wildcards, case-sensitively, and * spans path segments', 
 
 test('parseAllowedGroups splits on commas and rejects what is not a group ARN pattern', () => {
   expect(parseAllowedGroups(undefined)).toBeUndefined();
-  expect(parseAllowedGroups(' ')).toBeUndefined();
+  // An empty scope would silently mean "no scope": refused.
+  expect(() => parseAllowedGroups(' ')).toThrow(/is empty/);
   expect(parseAllowedGroups('arn:aws:iam::1:group/a/*, arn:aws:iam::*:group/b')).toEqual(['arn:aws:iam::1:group/a/*', 'arn:aws:iam::*:group/b']);
   expect(() => parseAllowedGroups('arn:aws:iam::1:role/*')).toThrow(UsageError);
   expect(() => parseAllowedGroups('c1-managed/*')).toThrow(/not an IAM group ARN pattern/);
