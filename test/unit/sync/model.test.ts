@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseCredentialReport } from '../../../connector/src/sync/aws/iam';
-import { decodePolicyDocument } from '../../../connector/src/sync/aws/policy-document';
+import { parsePolicy } from '../../../connector/src/policy/document';
 import { checkScimEndpoint, checkScimToken } from '../../../connector/src/sync/aws/scim';
 import { diffSnapshots, formatDiff } from '../../../connector/src/sync/diff';
 import { runSync, SyncError } from '../../../connector/src/sync/engine';
@@ -45,9 +45,8 @@ describe('trust analysis', () => {
 
   test('policy documents decode URL-encoded (AWS) and raw (moto GAAD)', () => {
     const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'a b+c' }, Action: 'sts:AssumeRole' }] };
-    expect(decodePolicyDocument(encodeURIComponent(JSON.stringify(doc)))).toEqual(doc);
-    expect(decodePolicyDocument(JSON.stringify(doc))).toEqual(doc);
-    expect(decodePolicyDocument(undefined)).toBeUndefined();
+    expect(parsePolicy(encodeURIComponent(JSON.stringify(doc)))).toEqual(doc);
+    expect(parsePolicy(JSON.stringify(doc))).toEqual(doc);
   });
 });
 

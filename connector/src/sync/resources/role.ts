@@ -9,7 +9,7 @@
 import type { RoleDetail } from '@aws-sdk/client-iam';
 import { entitlementId, grantId, GRANTABLE_TO, RESOURCE_TYPES, ResourceId, SLUGS } from '../../model/ids';
 import { mergeGrants, ResourceTypeSyncer } from '../engine';
-import { decodePolicyDocument } from '../aws/policy-document';
+import { parsePolicy } from '../../policy/document';
 import type { AwsSyncState } from '../aws/state';
 import type { Entitlement, Grant, Resource, SyncWarning } from '../types';
 import { accountRef, compact, iso, tagsOf } from './common';
@@ -89,9 +89,10 @@ export function buildRoles(s: AwsSyncState): { resources: Resource[]; entitlemen
     const eid = entitlementId(id, SLUGS.assignment);
     let trust: TrustAnalysis = { grants: [], services: [], accounts: [], external: [] };
     try {
-      trust = analyzeTrust(decodePolicyDocument(r.AssumeRolePolicyDocument), known);
+      // GAAD: URL-encoded on AWS, raw JSON on moto (offline-testing.md 1.2); parsePolicy takes both.
+      if (r.AssumeRolePolicyDocument) trust = analyzeTrust(parsePolicy(r.AssumeRolePolicyDocument), known);
     } catch {
-      warnings.push({ source: 'iam:role', message: `role ${r.Arn}: trust policy is not valid JSON; its grants are left out` });
+      warnings.push({ source: 'iam:role', message: `role ${r.Arn}: trust policy cannot be read; its grants are left out` });
     }
     resources.push({ id, parent: accountRef(s), displayName: r.RoleName!, profile: roleProfile(r, trust) });
     entitlements.push({ id: eid, resource: id, slug: SLUGS.assignment, displayName: `${r.RoleName} Role`, grantableTo: GRANTABLE_TO.role! });
