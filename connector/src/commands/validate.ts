@@ -4,6 +4,8 @@
  * before any AWS call (a malformed role ARN included; the report is still printed).
  */
 import { Command, Option } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { checkString } from '../grammar/check';
 import { formatReport } from '../validate/report';
@@ -17,6 +19,8 @@ interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions {
   trustedPrincipalArn: string;
   assume?: boolean;
   assumeTimeout: number;
+  wait: number;
+  report?: string;
   json?: boolean;
 }
 
@@ -58,6 +62,7 @@ export function resolveValidateConfig(raw: RawValidateOptions): ValidateConfig {
     sessionName: raw.sessionName ?? 'c1-aws-connector',
     sessionDuration: raw.sessionDuration,
     assumeTimeoutMs: raw.assumeTimeout * 1000,
+    waitMs: raw.wait * 1000,
     access: { ...access, ssoRegion },
   };
 }
@@ -80,12 +85,35 @@ export function register(program: Command): void {
     .addOption(new Option('--trusted-principal-arn <arn>', "ConductorOne's principal, the only one the trust policy may let in").env('BATON_TRUSTED_PRINCIPAL_ARN').default(defaults.trusted_principal_arn))
     .addOption(new Option('--assume [bool]', 'also assume the role with the external ID and ask STS who we are').env('BATON_VALIDATE_ASSUME').argParser(bool))
     .addOption(new Option('--assume-timeout <seconds>', 'keep retrying AccessDenied from AssumeRole this long (a new role takes time to propagate)').env('BATON_ASSUME_TIMEOUT').argParser(seconds).default(90))
+    .addOption(
+      new Option('--wait <seconds>', 'keep retrying NoSuchEntity/AccessDenied from iam:GetRole this long (a role created seconds ago may not be visible yet)')
+        .env('BATON_VALIDATE_WAIT')
+        .argParser(seconds)
+        .default(0),
+    )
+    .addOption(
+      new Option('--report <file>', 'also write the report to this file (e.g. when Terraform hides the output because the external ID is in the environment)').env(
+        'BATON_VALIDATE_REPORT',
+      ),
+    )
     .addOption(new Option('--json [bool]', 'print the report as JSON (schema: connector/src/validate/report.schema.json)').env('BATON_VALIDATE_JSON').argParser(bool))
     .action(async (raw: RawValidateOptions) => {
       const config = resolveValidateConfig(raw);
       const report = await runValidate(config);
-      process.stdout.write(raw.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      const text = raw.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report);
+      if (raw.report) writeReport(raw.report, text);
+      process.stdout.write(text);
       const arnFailed = report.checks.some((c) => c.id === 'arn-syntax' && c.status === 'fail');
       process.exitCode = arnFailed ? 2 : report.ok ? 0 : 1;
     });
+}
+
+/** Writes the report file (its directory created), readable by the owner only: it names the role and the caller. */
+function writeReport(file: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, text, { mode: 0o600 });
+  } catch (e) {
+    throw new UsageError(`--report: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }

@@ -30,6 +30,8 @@ export interface ValidateConfig {
   assume: boolean;
   sessionName: string;
   sessionDuration?: number;
+  /** How long iam:GetRole keeps retrying NoSuchEntity/AccessDenied (a role created seconds ago); 0 = no retry. */
+  waitMs?: number;
   /** How long AssumeRole keeps retrying AccessDenied (a role created seconds ago). */
   assumeTimeoutMs?: number;
   /** Base credentials, region and retry settings for every call except the assumed one. */
