@@ -4,7 +4,8 @@
  * module's policies/ files, read at synth time.
  */
 import { Construct } from 'constructs';
-import { Fn, IResolvable, Op, TerraformLocal, Token, ref } from 'cdktf';
+import { createHash } from 'node:crypto';
+import { DataResource, Fn, IResolvable, Op, TerraformLocal, Token, ref } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
@@ -71,6 +72,29 @@ export interface ConductorOneRoleProps {
    * @default "/" (defaults.json)
    */
   readonly provisioningGroupPath?: string;
+  /**
+   * What runs after the role and its policies change: "validate" (c1-aws validate), "sync" (validate, then
+   * c1-aws sync --output syncSnapshotPath) or "off"; a constant or a Terraform string (a variable).
+   * @default "validate" (defaults.json)
+   */
+  readonly syncStep?: string;
+  /**
+   * Snapshot file of the sync step; a relative path is relative to the stack directory (path.root).
+   * @default "conductorone-snapshot.json" (defaults.json)
+   */
+  readonly syncSnapshotPath?: string;
+  /**
+   * How to run the c1-aws CLI (a Terraform string may be null).
+   * @default - `node <repo>/connector/bin/c1-aws.js` when found from the synthesized stack directory
+   *   (cdktf.out/stacks/<stack>/), else the step is off
+   */
+  readonly connectorCommand?: string;
+  /**
+   * Let the step assume the role with the external ID (Terraform then hides the step's output; the report goes to
+   * a file).
+   * @default false
+   */
+  readonly syncAssumeRole?: Switch;
 }
 
 const IAM_POLICY_LIMIT: number = grammar.limits.role_inline_policies_aggregate;
@@ -88,6 +112,14 @@ export class ConductorOneRole extends Construct {
   /** Names of the enabled inline policies, in capability id order. */
   readonly inlinePolicyNames: string[];
   readonly exclusive: IamRolePoliciesExclusive;
+  /** The validation step, unless syncStep is the constant "off". */
+  readonly step?: DataResource;
+  /** What the step does, or why it is off (a Terraform string). */
+  readonly stepStatus: string;
+  /** Absolute path of the sync step's snapshot, or null (a Terraform string). */
+  readonly syncSnapshotPath: string;
+  /** With syncAssumeRole, the step's report file, or null (a Terraform string). */
+  readonly syncReportPath: string;
 
   constructor(scope: Construct, id: string, props: ConductorOneRoleProps) {
     super(scope, id);
@@ -114,6 +146,12 @@ export class ConductorOneRole extends Construct {
       : [props.externalId];
     const trustedPrincipal = props.trustedPrincipalArn ?? defaults.trusted_principal_arn;
     const preconditions: { condition: unknown; errorMessage: string }[] = [
+      // The external IDs are checked here, not in variable validations: Terraform 1.11 prints a sensitive variable's
+      // value in a failed validation's diagnostic, not in a precondition's. Nothing is created before the role.
+      { condition: `\${${externalIdCheck(hclExpr(props.externalId))}}`, errorMessage: `external_id ${EXTERNAL_ID_RULE.rule}.` },
+      ...(props.additionalExternalIds
+        ? [{ condition: `\${alltrue([for v in ${hclExpr(props.additionalExternalIds)} : ${externalIdCheck('v')}])}`, errorMessage: `Each additional_external_ids entry ${EXTERNAL_ID_RULE.rule}.` }]
+        : []),
       {
         condition: Op.eq(Fn.element(Fn.split(':', trustedPrincipal), 1), partition.partition),
         errorMessage: `trusted_principal_arn is in partition ${Fn.element(Fn.split(':', trustedPrincipal), 1)} but this role is in partition ${partition.partition}: IAM cannot trust a principal of another partition. Use ConductorOne's principal for this partition.`,
@@ -212,7 +250,115 @@ export class ConductorOneRole extends Construct {
       }),
       'this',
     );
+
+    // The validation step: c1-aws validate (and sync) after every change of the role or its policies.
+    const syncStep = props.syncStep ?? defaults.sync_step;
+    const assumeRole: Switch = props.syncAssumeRole ?? false;
+    const local = (name: string, value: unknown) => named(new TerraformLocal(this, name, value), name);
+    const bundled = '${path.module}/../../../connector/bin/c1-aws.js';
+    const bundledDefault = `fileexists("${bundled}") ? "node \\"${bundled}\\"" : null`;
+    const connectorCommand = local(
+      'connector_command',
+      `\${${props.connectorCommand === undefined ? bundledDefault : `${hclExpr(props.connectorCommand)} != null ? ${hclExpr(props.connectorCommand)} : (${bundledDefault})`}}`,
+    ).asString;
+    const snapshot = hclExpr(props.syncSnapshotPath ?? defaults.sync_snapshot_path);
+    const snapshotPath = local('sync_snapshot_path', `\${abspath(startswith(${snapshot}, "/") ? ${snapshot} : "\${path.root}/\${${snapshot}}")}`).asString;
+    const reportPath = local('sync_report_path', `\${abspath("\${path.root}/${defaults.sync_report_file}")}`).asString;
+    const externalIdList = [props.externalId, ...(props.additionalExternalIds && !Token.isUnresolved(props.additionalExternalIds) ? props.additionalExternalIds : [])];
+    const digests = externalIdList.every((i) => !Token.isUnresolved(i)) && !Token.isUnresolved(props.additionalExternalIds ?? [])
+      ? externalIdList.map((i) => createHash('sha256').update(i).digest('hex'))
+      : local(
+          'external_id_digests',
+          // Digests only: the step compares them with the trust policy's sts:ExternalId values, never the secret.
+          `\${nonsensitive([for v in ${props.additionalExternalIds ? `concat([${hclExpr(props.externalId)}], ${hclExpr(props.additionalExternalIds)})` : `[${hclExpr(props.externalId)}]`} : nonsensitive(sha256(v))])}`,
+        ).asList;
+    const firstDigest = Token.isUnresolved(digests) ? Fn.element(digests, 0) : digests[0];
+    const flag = (v: Switch): string => (typeof v === 'boolean' ? String(v) : Fn.tostring(v));
+    const base = {
+      BATON_ROLE_ARN: this.role.arn,
+      BATON_TRUSTED_PRINCIPAL_ARN: trustedPrincipal,
+      BATON_GLOBAL_AWS_ORGS_ENABLED: flag(toggles.organizations),
+      BATON_GLOBAL_AWS_SSO_ENABLED: flag(toggles.identity_center),
+      BATON_GLOBAL_AWS_SSO_REGION: props.identityCenterRegion ?? defaults.identity_center_region,
+      BATON_PROVISIONING: flag(toggles.provisioning),
+      // A role created seconds ago may not be visible yet (IAM eventual consistency): validate retries this long.
+      BATON_VALIDATE_WAIT: '90',
+      C1_SYNC_STEP: syncStep,
+      C1_SNAPSHOT_PATH: snapshotPath,
+    };
+    // Assuming the role needs the external ID itself; Terraform then hides the step's output, so the reports go to a
+    // file. Otherwise the step gets only the first ID's digest and its report stays visible.
+    const assumed = { BATON_EXTERNAL_ID: props.externalId, BATON_VALIDATE_ASSUME: 'true', BATON_VALIDATE_REPORT: reportPath, C1_REPORT: reportPath };
+    const digestOnly = { BATON_EXTERNAL_ID_SHA256: firstDigest };
+    const environment = local('sync_step_environment', Fn.merge([base, when(assumeRole, assumed, digestOnly)]));
+    const enabled = `${hclExpr(syncStep)} != "off" && ${hclExpr(connectorCommand)} != null`;
+    const policies = Object.values(this.policies);
+    if (syncStep !== 'off') {
+      const digestOf = (capId: CapabilityId) => {
+        const p = this.policies[capId]!;
+        return p.count === undefined ? Fn.sha256(p.policy) : Token.asString(ref(`sha256(join("", ${p.terraformResourceType}.${capId}[*].policy))`));
+      };
+      this.step = named(
+        new DataResource(this, 'sync_step', {
+          count: Token.asNumber(`\${${enabled} ? 1 : 0}`),
+          // What the step checked: the role, every policy document and the external IDs (digests), the settings.
+          triggersReplace: {
+            role_arn: this.role.arn,
+            trusted_principal_arn: trustedPrincipal,
+            policies: Object.fromEntries((Object.keys(this.policies) as CapabilityId[]).map((id) => [id, digestOf(id)])),
+            external_ids: digests,
+            settings: [syncStep, snapshotPath, assumeRole, props.identityCenterRegion ?? defaults.identity_center_region],
+          },
+          // Values reach the CLI through the environment only: the command holds no input.
+          provisioners: [
+            {
+              type: 'local-exec',
+              environment: environment.asStringMap,
+              // One line: `cdktf synth --hcl` cannot render a multi-line string.
+              command: [
+                'set -e',
+                `${connectorCommand} validate`,
+                'if [ "$C1_SYNC_STEP" = sync ]; then if [ -n "$${BATON_EXTERNAL_ID:-}" ]',
+                `then ${connectorCommand} sync --output "$C1_SNAPSHOT_PATH" 2>>"$C1_REPORT"`,
+                `else (unset BATON_ROLE_ARN; ${connectorCommand} sync --output "$C1_SNAPSHOT_PATH")`,
+                'fi',
+                'fi',
+              ].join('; '),
+            },
+          ],
+          dependsOn: [...policies, this.exclusive],
+        }),
+        'sync_step',
+      );
+      // Drift Terraform repairs (trust policy, inline policies) changes these: validate again after the repair.
+      // Plain references: Terraform's JSON syntax refuses "${...}" here, which is what lifecycle.replaceTriggeredBy emits.
+      this.step.addOverride('lifecycle.replace_triggered_by', [this.role, ...policies, this.exclusive].map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`));
+    }
+    const sync = `${hclExpr(syncStep)} == "sync"`;
+    const q = (text: string) => JSON.stringify(text);
+    const off = q('off: sync_step = "off"');
+    const missing = q(`off: connector_command is null and ${bundled.replace('${path.module}', '.')} does not exist (the stack was not synthesized in the c1-aws repository); set connector_command (e.g. "npx c1-aws") or sync_step = "off"`);
+    const how = `${hclExpr(assumeRole)} ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials"`;
+    const runs = `format("%s: runs %s validate%s %s", ${hclExpr(syncStep)}, ${hclExpr(connectorCommand)}, ${sync} ? " and sync" : "", ${how})`;
+    this.stepStatus = Token.asString(`\${${hclExpr(syncStep)} == "off" ? ${off} : ${hclExpr(connectorCommand)} == null ? ${missing} : ${runs}}`);
+    this.syncSnapshotPath = Token.asString(`\${${enabled} && ${sync} ? ${hclExpr(snapshotPath)} : null}`);
+    this.syncReportPath = Token.asString(`\${${enabled} && ${hclExpr(assumeRole)} ? ${hclExpr(reportPath)} : null}`);
   }
+}
+
+const EXTERNAL_ID_RULE = grammar.rules.external_id;
+
+/** The grammar's external ID check of one HCL expression. */
+function externalIdCheck(value: string): string {
+  const r = EXTERNAL_ID_RULE;
+  return `length(${value}) >= ${r.min_length} && length(${value}) <= ${r.max_length} && can(regex(${JSON.stringify(r.pattern)}, ${value}))`;
+}
+
+/** A value as an HCL expression inside a `\${...}`: a token as its reference, a constant as a literal. */
+function hclExpr(v: unknown): string {
+  if (Token.isUnresolved(v)) return Token.asString(Token.asAny(v));
+  if (typeof v === 'string') return JSON.stringify(v).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return JSON.stringify(v);
 }
 
 /** Gives a resource the logical id the HCL module uses, so the synthesized HCL reads like the module. */

@@ -104,9 +104,24 @@ function restoreVariableAttributes(text, json) {
   return text;
 }
 
+/**
+ * cdktf --hcl writes a local-exec command's double quotes unescaped: put back each command from the JSON (an HCL
+ * template already, `${...}` and `$${` included), JSON-quoted (JSON's escapes are a subset of HCL's).
+ */
+function restoreCommands(text, json) {
+  const commands = [];
+  for (const type of Object.values(json.resource ?? {})) {
+    for (const r of Object.values(type)) for (const p of r.provisioner ?? []) if (p['local-exec']?.command) commands.push(p['local-exec'].command);
+  }
+  let n = 0;
+  const out = text.replace(/^(\s*)command(\s*)= ".*"$/gm, (m, indent, space) => (n < commands.length ? `${indent}command${space}= ${JSON.stringify(commands[n++])}` : m));
+  if (n !== commands.length) throw new Error(`found ${n} local-exec commands in the --hcl output, ${commands.length} in the JSON`);
+  return out;
+}
+
 /** Cleans one stack's `cdktf synth --hcl` output; `json` is the same stack's cdk.tf.json. */
 function clean(hcl, json) {
-  let text = hcl
+  let text = restoreCommands(hcl, json)
     // State stays in the working directory (the default local backend): no absolute path of the machine that generated it.
     .replace(/\n\s*backend "local" \{\n[^}]*\}\n/, '\n')
     .replace(/source\s*=\s*"aws"/, 'source = "hashicorp/aws"')
@@ -117,7 +132,7 @@ function clean(hcl, json) {
   text = restoreVariableAttributes(text, json);
   text = text
     // depends_on holds references, not strings (a validate warning otherwise).
-    .replace(/depends_on\s*=\s*\[([^\]]*)\]/g, (m, items) => `depends_on = [${items.replace(/"([\w.\-\[\]]+)"/g, '$1')}]`)
+    .replace(/(depends_on|replace_triggered_by)\s*=\s*\[([^\]]*)\]/g, (m, key, items) => `${key} = [${items.replace(/"([\w.\-\[\]]+)"/g, '$1')}]`)
     // cdktf turns a list triggers_replace into {"0" = a, "1" = b}: keep it a list.
     .replace(/triggers_replace\s*=\s*\{([^{}]*)\}/g, (m, body) => {
       const items = [...body.matchAll(/"(\d+)"\s*=\s*([^\n,]+)/g)];

@@ -21,8 +21,7 @@ export interface ConductorOneInputsProps {
   readonly fixed?: Partial<Record<ToggleName, boolean>>;
 }
 
-/** defaults.json may not carry every key yet; "/" is IAM's root path. */
-const DEFAULT_GROUP_PATH: string = (defaults as Record<string, unknown>).provisioning_group_path as string | undefined ?? '/';
+const DEFAULT_GROUP_PATH: string = defaults.provisioning_group_path;
 
 // An HCL string literal; JSON's escapes are a subset of HCL's.
 const hcl = (s: string) => JSON.stringify(s);
@@ -46,21 +45,20 @@ export class ConductorOneInputs extends Construct {
     super(scope, id);
     this.fixed = props.fixed ?? {};
 
+    // The external IDs are checked by preconditions of the role (ConductorOneRole), not validations: Terraform 1.11
+    // prints a sensitive variable's value in a failed validation's diagnostic, not in a precondition's.
     this.declare('external_id', {
       type: 'string',
       sensitive: true,
       nullable: false,
       description: 'External ID shown in ConductorOne (connector settings, "External ID"); the trust policy requires it.',
-    }).addValidation(stringRule('external_id', 'external_id'));
+    });
     this.declare('additional_external_ids', {
       type: 'list(string)',
       default: [],
       sensitive: true,
       nullable: false,
       description: 'More external IDs the trust policy accepts, e.g. while rotating to a new ConductorOne tenant.',
-    }).addValidation({
-      condition: `\${alltrue([for v in var.additional_external_ids : ${stringCheck('external_id', 'v')}])}`,
-      errorMessage: `Each additional_external_ids entry ${STRING_RULES.external_id.rule}.`,
     });
     this.declare('role_name', { type: 'string', default: defaults.role_name, nullable: false, description: 'Name of the IAM role.' })
       .addValidation(stringRule('role_name', 'role_name'));
@@ -113,8 +111,8 @@ export class ConductorOneInputs extends Construct {
         description: 'IAM groups ConductorOne may add users to and remove them from; empty = every group under provisioning_group_path.',
       });
       arns.addValidation({
-        condition: `\${alltrue([for v in var.provisioning_group_arns : length(v) <= ${STRING_RULES.role_arn.max_length} && can(regex(${hcl(groupArnPattern())}, v))])}`,
-        errorMessage: `Each provisioning_group_arns entry ${GROUP_ARN_RULE}.`,
+        condition: `\${alltrue([for v in var.provisioning_group_arns : ${stringCheck('group_arn', 'v')}])}`,
+        errorMessage: `Each provisioning_group_arns entry ${STRING_RULES.group_arn.rule}.`,
       });
       // Terraform 1.9+ lets a validation read another variable.
       arns.addValidation({
@@ -126,8 +124,33 @@ export class ConductorOneInputs extends Construct {
         default: DEFAULT_GROUP_PATH,
         nullable: false,
         description: 'When provisioning_group_arns is empty, ConductorOne may manage the groups under this path only.',
-      }).addValidation(stringRule('role_path', 'provisioning_group_path'));
+      }).addValidation(stringRule('group_path', 'provisioning_group_path'));
     }
+
+    // The validation step (ConductorOneRole): c1-aws validate, or validate + sync, after every change of the role.
+    this.declare('sync_step', {
+      type: 'string',
+      default: defaults.sync_step,
+      nullable: false,
+      description: 'What runs after the role and its policies change: "validate" (c1-aws validate with the deployer\'s credentials), "sync" (validate, then c1-aws sync --output sync_snapshot_path) or "off".',
+    }).addValidation({ condition: '${contains(["off", "validate", "sync"], var.sync_step)}', errorMessage: 'sync_step must be "off", "validate" or "sync".' });
+    this.declare('sync_snapshot_path', {
+      type: 'string',
+      default: defaults.sync_snapshot_path,
+      nullable: false,
+      description: 'File the sync step writes its snapshot to; a relative path is relative to the stack directory (path.root).',
+    });
+    this.declare('connector_command', {
+      type: 'string',
+      nullable: true,
+      description: 'How to run the c1-aws CLI, e.g. "npx c1-aws". null: this repository\'s connector/bin/c1-aws.js when found from the stack directory, else the step is off.',
+    }, null);
+    this.declare('sync_assume_role', {
+      type: 'bool',
+      default: false,
+      nullable: false,
+      description: 'Let the step assume the role with the external ID; Terraform then hides its output, and the report goes to the sync_report_path file.',
+    });
   }
 
   /** The role's props: variables where declared, constants where fixed. */
@@ -149,6 +172,10 @@ export class ConductorOneInputs extends Construct {
       trustedPrincipalArn: v.trusted_principal_arn.stringValue,
       provisioningGroupArns: v.provisioning_group_arns?.listValue,
       provisioningGroupPath: v.provisioning_group_path?.stringValue,
+      syncStep: v.sync_step.stringValue,
+      syncSnapshotPath: v.sync_snapshot_path.stringValue,
+      connectorCommand: v.connector_command.stringValue,
+      syncAssumeRole: v.sync_assume_role.booleanValue,
     };
   }
 
@@ -170,12 +197,4 @@ export class ConductorOneInputs extends Construct {
 /** A validation of one string variable against one grammar rule. */
 function stringRule(rule: StringRuleName, variable: string) {
   return { condition: `\${${stringCheck(rule, `var.${variable}`)}}`, errorMessage: `${variable} ${STRING_RULES[rule].rule}.` };
-}
-
-const GROUP_ARN_RULE = 'must be an IAM group ARN arn:<partition>:iam::<12-digit account>:group/[<path>/]<name>, name of letters, digits and _+=,.@-';
-
-/** grammar.json has no group rule (yet): a group ARN is a role ARN with "group/" for "role/". */
-function groupArnPattern(): string {
-  const rules = STRING_RULES as Record<string, { pattern: string }>;
-  return rules.group_arn?.pattern ?? STRING_RULES.role_arn.pattern.replace(':role/', ':group/');
 }

@@ -10,10 +10,6 @@ locals {
   numbers      = local.grammar.numbers
   capabilities = jsondecode(file("${path.module}/policies/capabilities.json")).capabilities
 
-  # grammar.json has no group rule: an IAM group ARN is a role ARN with "group/" for "role/".
-  group_arn_pattern = replace(local.rules.role_arn.pattern, ":role/", ":group/")
-  group_arn_rule    = "must be an IAM group ARN arn:<partition>:iam::<12-digit account>:group/[<path>/]<name>, name of letters, digits and _+=,.@-"
-
   role_name              = coalesce(var.role_name, local.defaults.role_name)
   role_path              = coalesce(var.role_path, local.defaults.role_path)
   max_session_duration   = coalesce(var.max_session_duration, local.defaults.max_session_duration)
@@ -66,6 +62,19 @@ resource "aws_iam_role" "this" {
   tags                 = var.tags
 
   lifecycle {
+    # The external IDs are checked here rather than in variable validations: Terraform 1.11 prints a sensitive
+    # variable's value in a failed validation's diagnostic, but not in a precondition's. Nothing is created before
+    # the role, so an invalid ID still fails at plan before anything exists.
+    precondition {
+      condition     = length(var.external_id) >= local.rules.external_id.min_length && length(var.external_id) <= local.rules.external_id.max_length && can(regex(local.rules.external_id.pattern, var.external_id))
+      error_message = "external_id ${local.rules.external_id.rule}."
+    }
+
+    precondition {
+      condition     = alltrue([for v in var.additional_external_ids : length(v) >= local.rules.external_id.min_length && length(v) <= local.rules.external_id.max_length && can(regex(local.rules.external_id.pattern, v))])
+      error_message = "Each additional_external_ids entry ${local.rules.external_id.rule}."
+    }
+
     precondition {
       condition     = local.trusted_principal_partition == local.partition
       error_message = "trusted_principal_arn is in partition \"${local.trusted_principal_partition}\" but this role is in partition \"${local.partition}\": IAM cannot trust a principal of another partition. ConductorOne's default principal is in the aws partition; in GovCloud or China set trusted_principal_arn to ConductorOne's principal for that partition."
@@ -145,5 +154,83 @@ resource "aws_iam_role_policies_exclusive" "this" {
       condition     = local.policies_size < local.policies_limit
       error_message = "The inline policies of the enabled capabilities total ${local.policies_size} characters; IAM allows fewer than ${local.policies_limit} per role. Name fewer groups in provisioning_group_arns (or scope them with provisioning_group_path instead) or disable a capability."
     }
+  }
+}
+
+################################################################################
+# Validation step: c1-aws validate (and sync) after every change of the role or its policies
+################################################################################
+
+locals {
+  sync_step = coalesce(var.sync_step, local.defaults.sync_step)
+
+  # The CLI of this repository, when the module is used from it; a module copied elsewhere sets connector_command
+  # (e.g. "npx c1-aws") or sync_step = "off".
+  bundled_connector = "${path.module}/../../connector/bin/c1-aws.js"
+  connector_command = var.connector_command != null ? var.connector_command : (fileexists(local.bundled_connector) ? "node \"${local.bundled_connector}\"" : null)
+  step_enabled      = local.sync_step != "off" && local.connector_command != null
+
+  snapshot_path      = coalesce(var.sync_snapshot_path, local.defaults.sync_snapshot_path)
+  sync_snapshot_path = abspath(startswith(local.snapshot_path, "/") ? local.snapshot_path : "${path.root}/${local.snapshot_path}")
+  sync_report_path   = abspath("${path.root}/${local.defaults.sync_report_file}")
+
+  # Digests only: the step compares them with the trust policy's sts:ExternalId values and never sees the secret.
+  # Both nonsensitive(): the list and each element carry the mark (the step would hide its output otherwise).
+  external_id_digests = nonsensitive([for v in concat([var.external_id], var.additional_external_ids) : nonsensitive(sha256(v))])
+
+  step_environment = merge(
+    {
+      BATON_ROLE_ARN                = aws_iam_role.this.arn
+      BATON_TRUSTED_PRINCIPAL_ARN   = local.trusted_principal_arn
+      BATON_GLOBAL_AWS_ORGS_ENABLED = tostring(var.enable_organizations)
+      BATON_GLOBAL_AWS_SSO_ENABLED  = tostring(var.enable_identity_center)
+      BATON_GLOBAL_AWS_SSO_REGION   = local.identity_center_region
+      BATON_PROVISIONING            = tostring(var.enable_provisioning)
+      # A role created seconds ago may not be visible yet (IAM eventual consistency): validate retries this long.
+      BATON_VALIDATE_WAIT = "90"
+      C1_SYNC_STEP        = local.sync_step
+      C1_SNAPSHOT_PATH    = local.sync_snapshot_path
+    },
+    # Assuming the role needs the external ID itself; Terraform then hides the step's output, so the reports go to
+    # a file. Otherwise the step gets only the first ID's digest and its report stays visible.
+    var.sync_assume_role
+    ? { BATON_EXTERNAL_ID = var.external_id, BATON_VALIDATE_ASSUME = "true", BATON_VALIDATE_REPORT = local.sync_report_path, C1_REPORT = local.sync_report_path }
+    : { BATON_EXTERNAL_ID_SHA256 = local.external_id_digests[0] },
+  )
+}
+
+resource "terraform_data" "sync_step" {
+  count = local.step_enabled ? 1 : 0
+
+  # What the step checked: the role, every policy document and the external IDs (digests), and the step's settings.
+  triggers_replace = [
+    aws_iam_role.this.arn,
+    local.trusted_principal_arn,
+    { for id, p in local.policies : id => sha256(p) },
+    local.external_id_digests,
+    [local.sync_step, local.sync_snapshot_path, var.sync_assume_role, local.identity_center_region],
+  ]
+
+  # Values reach the CLI through the environment only: the command holds no input.
+  provisioner "local-exec" {
+    environment = local.step_environment
+    command     = <<-EOT
+      set -e
+      ${local.connector_command} validate
+      if [ "$C1_SYNC_STEP" = sync ]; then
+        if [ -n "$${BATON_EXTERNAL_ID:-}" ]; then
+          ${local.connector_command} sync --output "$C1_SNAPSHOT_PATH" 2>>"$C1_REPORT"
+        else
+          (unset BATON_ROLE_ARN; ${local.connector_command} sync --output "$C1_SNAPSHOT_PATH")
+        fi
+      fi
+    EOT
+  }
+
+  depends_on = [aws_iam_role_policy.this, aws_iam_role_policies_exclusive.this]
+
+  lifecycle {
+    # Drift Terraform repairs (the trust policy, an inline policy) changes these: validate again after the repair.
+    replace_triggered_by = [aws_iam_role.this, aws_iam_role_policy.this, aws_iam_role_policies_exclusive.this]
   }
 }

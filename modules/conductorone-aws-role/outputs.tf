@@ -38,3 +38,22 @@ output "conductorone_settings" {
     aws_sso_region  = var.enable_identity_center ? local.identity_center_region : null
   }
 }
+
+output "sync_step_status" {
+  description = "What the validation step does after each change of the role, or why it is off."
+  value = (
+    local.sync_step == "off" ? "off: sync_step = \"off\"" :
+    local.connector_command == null ? "off: connector_command is null and ${local.bundled_connector} does not exist (the module is not in the c1-aws repository); set connector_command (e.g. \"npx c1-aws\") or sync_step = \"off\"" :
+    format("%s: runs %s validate%s %s", local.sync_step, local.connector_command, local.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
+  )
+}
+
+output "sync_snapshot_path" {
+  description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else null."
+  value       = local.step_enabled && local.sync_step == "sync" ? local.sync_snapshot_path : null
+}
+
+output "sync_report_path" {
+  description = "With sync_assume_role, the file the step writes its validate report (and sync summary) to, since Terraform hides the step's output; else null."
+  value       = local.step_enabled && var.sync_assume_role ? local.sync_report_path : null
+}

@@ -11,11 +11,8 @@ variable "external_id" {
   type        = string
   sensitive   = true
   nullable    = false
-
-  validation {
-    condition     = length(var.external_id) >= local.rules.external_id.min_length && length(var.external_id) <= local.rules.external_id.max_length && can(regex(local.rules.external_id.pattern, var.external_id))
-    error_message = "external_id ${local.rules.external_id.rule}."
-  }
+  # Checked by a precondition of the role (main.tf), not a validation: Terraform 1.11 prints a sensitive variable's
+  # value in a failed validation's diagnostic, not in a precondition's.
 }
 
 variable "additional_external_ids" {
@@ -24,11 +21,7 @@ variable "additional_external_ids" {
   default     = []
   sensitive   = true
   nullable    = false
-
-  validation {
-    condition     = alltrue([for v in var.additional_external_ids : length(v) >= local.rules.external_id.min_length && length(v) <= local.rules.external_id.max_length && can(regex(local.rules.external_id.pattern, v))])
-    error_message = "Each additional_external_ids entry ${local.rules.external_id.rule}."
-  }
+  # Checked by a precondition of the role, like external_id.
 }
 
 variable "trusted_principal_arn" {
@@ -149,8 +142,8 @@ variable "provisioning_group_arns" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for v in var.provisioning_group_arns : length(v) <= local.rules.role_arn.max_length && can(regex(local.group_arn_pattern, v))])
-    error_message = "Each provisioning_group_arns entry ${local.group_arn_rule}."
+    condition     = alltrue([for v in var.provisioning_group_arns : length(v) >= local.rules.group_arn.min_length && length(v) <= local.rules.group_arn.max_length && can(regex(local.rules.group_arn.pattern, v))])
+    error_message = "Each provisioning_group_arns entry ${local.rules.group_arn.rule}."
   }
 
   validation {
@@ -165,7 +158,41 @@ variable "provisioning_group_path" {
   default     = null
 
   validation {
-    condition     = var.provisioning_group_path == null ? true : (length(var.provisioning_group_path) >= local.rules.role_path.min_length && length(var.provisioning_group_path) <= local.rules.role_path.max_length && can(regex(local.rules.role_path.pattern, var.provisioning_group_path)))
-    error_message = "provisioning_group_path ${local.rules.role_path.rule}."
+    condition     = var.provisioning_group_path == null ? true : (length(var.provisioning_group_path) >= local.rules.group_path.min_length && length(var.provisioning_group_path) <= local.rules.group_path.max_length && can(regex(local.rules.group_path.pattern, var.provisioning_group_path)))
+    error_message = "provisioning_group_path ${local.rules.group_path.rule}."
   }
+}
+
+################################################################################
+# Validation step (c1-aws validate / sync after every change of the role)
+################################################################################
+
+variable "sync_step" {
+  description = "What runs after the role and its policies change: \"validate\" (c1-aws validate with the deployer's credentials; defaults.json), \"sync\" (validate, then c1-aws sync --output sync_snapshot_path) or \"off\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.sync_step == null ? true : contains(["off", "validate", "sync"], var.sync_step)
+    error_message = "sync_step must be \"off\", \"validate\" or \"sync\"."
+  }
+}
+
+variable "sync_snapshot_path" {
+  description = "File the sync step writes its snapshot to (sync_step = \"sync\"); a relative path is relative to the root module (path.root). Defaults to \"conductorone-snapshot.json\" (defaults.json)."
+  type        = string
+  default     = null
+}
+
+variable "connector_command" {
+  description = "How to run the c1-aws CLI, e.g. \"npx c1-aws\". null: \"node <repo>/connector/bin/c1-aws.js\" when the module sits in this repository (modules/conductorone-aws-role), else the step is off (see the sync_step_status output)."
+  type        = string
+  default     = null
+}
+
+variable "sync_assume_role" {
+  description = "Let the step assume the role with the external ID (validate --assume; sync as the role) instead of using the deployer's own credentials. The external ID then reaches the step's environment, so Terraform hides the step's output: read the report file named by the sync_report_path output."
+  type        = bool
+  default     = false
+  nullable    = false
 }

@@ -129,7 +129,7 @@ function summary(plan: any) {
   const exclusive = all.filter((r) => r.type === 'aws_iam_role_policies_exclusive');
   expect(exclusive).toHaveLength(1);
   const outputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries<any>(plan.planned_values.outputs ?? {})) if (v.value !== undefined && k !== 'external_id') outputs[k] = v.value;
+  for (const [k, v] of Object.entries<any>(plan.planned_values.outputs ?? {})) if (v.value !== undefined && OUTPUTS.includes(k) && k !== 'external_id') outputs[k] = v.value;
   return {
     role: {
       name: role.name,

@@ -10,7 +10,12 @@ terraform {
 }
 
 locals {
-  iam_group_resources = (length(var.provisioning_group_arns) >= 1) ? var.provisioning_group_arns : ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:group${var.provisioning_group_path}*"]
+  iam_group_resources   = (length(var.provisioning_group_arns) >= 1) ? var.provisioning_group_arns : ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:group${var.provisioning_group_path}*"]
+  connector_command     = var.connector_command != null ? var.connector_command : (fileexists("${path.module}/../../../connector/bin/c1-aws.js") ? "node \"${path.module}/../../../connector/bin/c1-aws.js\"" : null)
+  sync_snapshot_path    = abspath(startswith(var.sync_snapshot_path, "/") ? var.sync_snapshot_path : "${path.root}/${var.sync_snapshot_path}")
+  sync_report_path      = abspath("${path.root}/conductorone-step-report.txt")
+  external_id_digests   = nonsensitive([for v in concat([var.external_id], var.additional_external_ids) : nonsensitive(sha256(v))])
+  sync_step_environment = merge({ "BATON_ROLE_ARN" = aws_iam_role.this.arn, "BATON_TRUSTED_PRINCIPAL_ARN" = var.trusted_principal_arn, "BATON_GLOBAL_AWS_ORGS_ENABLED" = "false", "BATON_GLOBAL_AWS_SSO_ENABLED" = "false", "BATON_GLOBAL_AWS_SSO_REGION" = "us-east-1", "BATON_PROVISIONING" = tostring(var.enable_provisioning), "BATON_VALIDATE_WAIT" = "90", "C1_SYNC_STEP" = var.sync_step, "C1_SNAPSHOT_PATH" = local.sync_snapshot_path }, var.sync_assume_role ? { "BATON_EXTERNAL_ID" = var.external_id, "BATON_VALIDATE_ASSUME" = "true", "BATON_VALIDATE_REPORT" = local.sync_report_path, "C1_REPORT" = local.sync_report_path } : { "BATON_EXTERNAL_ID_SHA256" = element(local.external_id_digests, 0) })
 }
 
 variable "region" {
@@ -29,10 +34,6 @@ variable "external_id" {
   description = "External ID shown in ConductorOne (connector settings, \"External ID\"); the trust policy requires it."
   type        = string
   sensitive   = true
-  validation {
-    error_message = "external_id must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)."
-    condition     = length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id))
-  }
 }
 
 variable "additional_external_ids" {
@@ -41,10 +42,6 @@ variable "additional_external_ids" {
   description = "More external IDs the trust policy accepts, e.g. while rotating to a new ConductorOne tenant."
   type        = list(string)
   sensitive   = true
-  validation {
-    error_message = "Each additional_external_ids entry must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)."
-    condition     = alltrue([for v in var.additional_external_ids : length(v) >= 2 && length(v) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", v))])
-  }
 }
 
 variable "role_name" {
@@ -122,8 +119,8 @@ variable "provisioning_group_arns" {
   description = "IAM groups ConductorOne may add users to and remove them from; empty = every group under provisioning_group_path."
   type        = list(string)
   validation {
-    error_message = "Each provisioning_group_arns entry must be an IAM group ARN arn:<partition>:iam::<12-digit account>:group/[<path>/]<name>, name of letters, digits and _+=,.@-."
-    condition     = alltrue([for v in var.provisioning_group_arns : length(v) <= 2048 && can(regex("^arn:(aws|aws-cn|aws-eusc|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-us-gov):iam::[0-9]{12}:group/([\\x21-\\x7E]+/)?[\\w+=,.@-]+$", v))])
+    error_message = "Each provisioning_group_arns entry must be an IAM group ARN arn:<partition>:iam::<12-digit account>:group/[<path>/]<name>."
+    condition     = alltrue([for v in var.provisioning_group_arns : length(v) >= 20 && length(v) <= 2048 && can(regex("^arn:(aws|aws-cn|aws-eusc|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-us-gov):iam::[0-9]{12}:group/([\\x21-\\x7E]+/)?[\\w+=,.@-]+$", v))])
   }
   validation {
     error_message = "provisioning_group_arns and provisioning_group_path are alternatives: list the groups, or give the path of the groups, not both."
@@ -137,9 +134,41 @@ variable "provisioning_group_path" {
   description = "When provisioning_group_arns is empty, ConductorOne may manage the groups under this path only."
   type        = string
   validation {
-    error_message = "provisioning_group_path must start and end with / and hold only printable ASCII without spaces, at most 512 characters (e.g. / or /integrations/)."
+    error_message = "provisioning_group_path must start and end with / and hold only printable ASCII without spaces, at most 512 characters (e.g. / or /conductorone/)."
     condition     = length(var.provisioning_group_path) >= 1 && length(var.provisioning_group_path) <= 512 && can(regex("^/([\\x21-\\x7E]+/)?$", var.provisioning_group_path))
   }
+}
+
+variable "sync_step" {
+  nullable    = false
+  default     = "validate"
+  description = "What runs after the role and its policies change: \"validate\" (c1-aws validate with the deployer's credentials), \"sync\" (validate, then c1-aws sync --output sync_snapshot_path) or \"off\"."
+  type        = string
+  validation {
+    error_message = "sync_step must be \"off\", \"validate\" or \"sync\"."
+    condition     = contains(["off", "validate", "sync"], var.sync_step)
+  }
+}
+
+variable "sync_snapshot_path" {
+  nullable    = false
+  default     = "conductorone-snapshot.json"
+  description = "File the sync step writes its snapshot to; a relative path is relative to the stack directory (path.root)."
+  type        = string
+}
+
+variable "connector_command" {
+  description = "How to run the c1-aws CLI, e.g. \"npx c1-aws\". null: this repository's connector/bin/c1-aws.js when found from the stack directory, else the step is off."
+  type        = string
+  nullable    = true
+  default     = null
+}
+
+variable "sync_assume_role" {
+  default     = false
+  nullable    = false
+  description = "Let the step assume the role with the external ID; Terraform then hides its output, and the report goes to the sync_report_path file."
+  type        = bool
 }
 
 data "aws_partition" "current" {
@@ -156,6 +185,14 @@ resource "aws_iam_role" "this" {
   permissions_boundary = var.permissions_boundary_arn
   tags                 = var.tags
   lifecycle {
+    precondition {
+      condition     = length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id))
+      error_message = "external_id must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)."
+    }
+    precondition {
+      condition     = alltrue([for v in var.additional_external_ids : length(v) >= 2 && length(v) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", v))])
+      error_message = "Each additional_external_ids entry must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)."
+    }
     precondition {
       condition     = element(split(":", var.trusted_principal_arn), 1) == data.aws_partition.current.partition
       error_message = "trusted_principal_arn is in partition ${element(split(":", var.trusted_principal_arn), 1)} but this role is in partition ${data.aws_partition.current.partition}: IAM cannot trust a principal of another partition. Use ConductorOne's principal for this partition."
@@ -176,7 +213,7 @@ resource "aws_iam_role_policy" "iam_provisioning" {
 
 resource "aws_iam_role_policy" "iam_sync" {
   name   = "ConductorOneIamSync"
-  policy = jsonencode({ "Version" = "2012-10-17", "Statement" = [{ "Sid" = "ListIamIdentities", "Effect" = "Allow", "Action" = ["iam:GetAccountAuthorizationDetails", "iam:ListAccountAliases", "iam:ListGroups", "iam:ListOpenIDConnectProviders", "iam:ListRoles", "iam:ListSAMLProviders", "iam:ListUsers"], "Resource" = "*" }, { "Sid" = "ReadIamGroupsAndRoles", "Effect" = "Allow", "Action" = ["iam:GetGroup", "iam:GetRole"], "Resource" = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:group/*", "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/*"] }] })
+  policy = jsonencode({ "Version" = "2012-10-17", "Statement" = [{ "Sid" = "ListIamIdentities", "Effect" = "Allow", "Action" = ["iam:GenerateCredentialReport", "iam:GetAccountAuthorizationDetails", "iam:GetCredentialReport", "iam:ListAccountAliases", "iam:ListGroups", "iam:ListOpenIDConnectProviders", "iam:ListRoles", "iam:ListSAMLProviders", "iam:ListUsers"], "Resource" = "*" }, { "Sid" = "ReadIamGroupsAndRoles", "Effect" = "Allow", "Action" = ["iam:GetGroup", "iam:GetRole"], "Resource" = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:group/*", "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/*"] }] })
   role   = aws_iam_role.this.id
 }
 
@@ -188,6 +225,42 @@ resource "aws_iam_role_policies_exclusive" "this" {
       condition     = sum([length(join("", aws_iam_role_policy.iam_provisioning[*].policy)), length(aws_iam_role_policy.iam_sync.policy)]) < 10240
       error_message = "The enabled capabilities' inline policies total ${sum([length(join("", aws_iam_role_policy.iam_provisioning[*].policy)), length(aws_iam_role_policy.iam_sync.policy)])} characters; IAM allows fewer than 10240 per role. Name fewer groups in provisioning_group_arns (use provisioning_group_path) or disable a capability."
     }
+  }
+}
+
+resource "terraform_data" "sync_step" {
+  triggers_replace = {
+    role_arn              = aws_iam_role.this.arn
+    trusted_principal_arn = var.trusted_principal_arn
+    policies = {
+      iam_provisioning = sha256(join("", aws_iam_role_policy.iam_provisioning[*].policy))
+      iam_sync         = sha256(aws_iam_role_policy.iam_sync.policy)
+    }
+    external_ids = local.external_id_digests
+    settings = [
+      var.sync_step,
+      local.sync_snapshot_path,
+      var.sync_assume_role,
+      "us-east-1",
+    ]
+  }
+  depends_on = [
+    aws_iam_role_policy.iam_provisioning,
+    aws_iam_role_policy.iam_sync,
+    aws_iam_role_policies_exclusive.this,
+  ]
+  count = var.sync_step != "off" && local.connector_command != null ? 1 : 0
+  lifecycle {
+    replace_triggered_by = [
+      aws_iam_role.this,
+      aws_iam_role_policy.iam_provisioning,
+      aws_iam_role_policy.iam_sync,
+      aws_iam_role_policies_exclusive.this,
+    ]
+  }
+  provisioner "local-exec" {
+    environment = local.sync_step_environment
+    command     = "set -e; ${local.connector_command} validate; if [ \"$C1_SYNC_STEP\" = sync ]; then if [ -n \"$${BATON_EXTERNAL_ID:-}\" ]; then ${local.connector_command} sync --output \"$C1_SNAPSHOT_PATH\" 2>>\"$C1_REPORT\"; else (unset BATON_ROLE_ARN; ${local.connector_command} sync --output \"$C1_SNAPSHOT_PATH\"); fi; fi"
   }
 }
 
@@ -235,5 +308,23 @@ output "conductorone_settings" {
     aws_sso_region  = null
   }
   description = "What to enter in ConductorOne's AWS connector settings, keyed as conductorone_integration_aws_v2's arguments."
+  sensitive   = false
+}
+
+output "sync_step_status" {
+  value       = var.sync_step == "off" ? "off: sync_step = \"off\"" : local.connector_command == null ? "off: connector_command is null and ./../../../connector/bin/c1-aws.js does not exist (the stack was not synthesized in the c1-aws repository); set connector_command (e.g. \"npx c1-aws\") or sync_step = \"off\"" : format("%s: runs %s validate%s %s", var.sync_step, local.connector_command, var.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
+  description = "What the validation step does after each change of the role, or why it is off."
+  sensitive   = false
+}
+
+output "sync_snapshot_path" {
+  value       = var.sync_step != "off" && local.connector_command != null && var.sync_step == "sync" ? local.sync_snapshot_path : null
+  description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else null."
+  sensitive   = false
+}
+
+output "sync_report_path" {
+  value       = var.sync_step != "off" && local.connector_command != null && var.sync_assume_role ? local.sync_report_path : null
+  description = "With sync_assume_role, the file the step writes its reports to (Terraform hides its output), else null."
   sensitive   = false
 }

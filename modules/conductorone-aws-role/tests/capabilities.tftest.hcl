@@ -166,6 +166,7 @@ run "role_settings" {
 # apply with the mock provider: computed attributes get mock values, so outputs can be checked.
 run "outputs" {
   variables {
+    sync_step              = "off" # tests/sync_step.tftest.hcl runs the step with a stand-in command
     enable_organizations   = true
     enable_identity_center = true
     identity_center_region = "eu-central-1"

@@ -19,11 +19,18 @@ variables {
 run "trust_inputs" {
   command = plan
   variables {
-    external_id             = "has a space in it 1234567890"
-    additional_external_ids = ["ok-next-id-1234567890", "$(whoami)-1234567890"]
-    trusted_principal_arn   = "*"
+    trusted_principal_arn = "*"
   }
-  expect_failures = [var.external_id, var.additional_external_ids, var.trusted_principal_arn]
+  expect_failures = [var.trusted_principal_arn]
+}
+
+# The external IDs are checked by preconditions of the role (a failed variable validation would print the value).
+run "external_id_with_space" {
+  command = plan
+  variables {
+    external_id = "has a space in it 1234567890"
+  }
+  expect_failures = [aws_iam_role.this]
 }
 
 run "external_id_too_short" {
@@ -31,7 +38,15 @@ run "external_id_too_short" {
   variables {
     external_id = "a"
   }
-  expect_failures = [var.external_id]
+  expect_failures = [aws_iam_role.this]
+}
+
+run "additional_external_id_invalid" {
+  command = plan
+  variables {
+    additional_external_ids = ["ok-next-id-1234567890", "$(whoami)-1234567890"]
+  }
+  expect_failures = [aws_iam_role.this]
 }
 
 run "role_inputs" {

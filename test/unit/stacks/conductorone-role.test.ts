@@ -93,7 +93,8 @@ describe('ConductorOneRole', () => {
 
   it('checks the trusted principal partition and the aggregate policy size at plan', () => {
     const json = synthRole();
-    const role = json.resource!.aws_iam_role.this.lifecycle.precondition;
+    // The first precondition checks the external ID.
+    const role = json.resource!.aws_iam_role.this.lifecycle.precondition.slice(1);
     expect(role[0].condition).toBe('${(element(split(":", "arn:aws:iam::765656841499:role/ConductorOneService"), 1) == data.aws_partition.current.partition)}');
     expect(role[0].error_message).toMatch(/^trusted_principal_arn is in partition/);
     const size = json.resource!.aws_iam_role_policies_exclusive.this.lifecycle.precondition[0];
