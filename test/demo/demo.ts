@@ -12,7 +12,7 @@
  * TF_VAR_external_id (cdktf drops TF_VAR_* only for the synth child), never argv; it is never printed.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,9 +25,8 @@ import { seedDemoEstate } from './seed';
 
 const STACK = 'conductorone-aws-management';
 const CDKTF = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'); // what `npx cdktf` runs from the repo
-const C1_AWS = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
 // The stack finds the CLI from its synthesized directory when that is inside this repository; ours is in a temp dir.
-const connectorCommand = `node ${JSON.stringify(C1_AWS)}`;
+const CONNECTOR_COMMAND = `node ${JSON.stringify(path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js'))}`;
 
 // The SDK warns on every start that releases after Jan 2027 need Node 22; versions are pinned in the lockfile.
 const emitWarning = process.emitWarning.bind(process);
@@ -123,7 +122,7 @@ function interesting(line: string): string | null {
   if (exec) return `  step | ${exec[1]}`;
   const planned = /^\s*# (\S+) .*will be (created|destroyed|replaced|updated in-place)/.exec(l);
   if (planned) return `  plan: ${planned[1]} will be ${planned[2]}`;
-  if (/^(data\.|aws_|terraform_data\.)\S+ \([^)]*\): (Read complete|Creation complete|Destruction complete|Provisioning with|Still creating)/.test(l)) return l;
+  if (/^(data\.|aws_|terraform_data\.)\S+ \([^)]*\)(\[\d+\])?: (Read complete|Creation complete|Destruction complete|Provisioning with|Still creating)/.test(l)) return l;
   if (/^(Terraform has been successfully initialized|Plan:|Apply complete!|Destroy complete!|Error:|│ Error)/.test(l.trim())) return l.trim();
   return null;
 }
@@ -177,15 +176,16 @@ async function main(): Promise<number> {
       path.join(work, 'cdktf.json'),
       `${JSON.stringify({ language: 'typescript', app: `node --require ${path.join(REPO_ROOT, 'stacks', 'transpile.js')} ${path.join(REPO_ROOT, 'stacks', 'main.ts')}`, sendCrashReports: 'false' }, null, 2)}\n`,
     );
-    const deployArgs = ['deploy', STACK, '--auto-approve', '--skip-provider-lock', '--outputs-file', outputsPath, '--no-color'];
-    // The sync step's variables go in TF_VAR_* for now: Terraform ignores those of undeclared variables, so the demo
-    // also runs on a stack without the step (then it runs the CLI itself, below).
-    const syncVars = { TF_VAR_sync_step: 'sync', TF_VAR_sync_snapshot_path: snapshotPath, TF_VAR_connector_command: connectorCommand };
+    const deployArgs = [
+      'deploy', STACK, '--auto-approve', '--skip-provider-lock',
+      '--var', 'sync_step=sync', '--var', `sync_snapshot_path=${snapshotPath}`, '--var', `connector_command=${CONNECTOR_COMMAND}`,
+      '--outputs-file', outputsPath, '--no-color',
+    ]; // prettier-ignore
     section(`deploy: cdktf deploy ${STACK}`);
-    say(dim(`$ TF_VAR_external_id=<generated> ${shellLine(Object.entries(syncVars).map(([k, v]) => `${k}=${v}`))} npx cdktf ${shellLine(deployArgs)}`));
+    say(dim(`$ TF_VAR_external_id=<generated> npx cdktf ${shellLine(deployArgs)}`));
     const stepLines: string[] = [];
     const deploy = await phase('cdktf deploy', () =>
-      run(CDKTF, deployArgs, { cwd: work, env: { ...cdktfEnv, ...syncVars }, onLine: (raw) => {
+      run(CDKTF, deployArgs, { cwd: work, env: cdktfEnv, onLine: (raw) => {
         const line = clean(raw);
         const exec = LOCAL_EXEC.exec(line);
         if (exec) stepLines.push(exec[1]);
@@ -193,34 +193,26 @@ async function main(): Promise<number> {
         if (shown !== null) say(dim(shown));
       } }),
     );
-    if (deploy.code !== 0) {
+    // cdktf 0.21 crashes after a successful apply when a declared output is null (Terraform then leaves it out of
+    // `terraform output`, and cdktf's renderer calls Object.entries on the missing value): say so, read the outputs
+    // with terraform itself, and go on. Any other failure stops the demo.
+    const rendererCrash = deploy.code !== 0 && /Apply complete!/.test(deploy.output) && /Cannot convert undefined or null to object/.test(deploy.output);
+    if (deploy.code !== 0 && !rendererCrash) {
       if (interrupted) throw new Interrupted('interrupted');
       throw new Error(`cdktf deploy failed (exit ${deploy.code}); its output:\n${failure(deploy.output)}`);
     }
-
-    const outputs = JSON.parse(readFileSync(outputsPath, 'utf8'))[STACK] as Record<string, unknown>;
+    if (rendererCrash) say(red("\ncdktf applied the stack, then crashed printing its outputs (it cannot render an output whose value is null); reading them with `terraform output`"));
+    const outputs = existsSync(outputsPath) ? (JSON.parse(readFileSync(outputsPath, 'utf8'))[STACK] as Record<string, unknown>) : terraformOutputs(path.join(work, 'cdktf.out', 'stacks', STACK), cdktfEnv);
     section('role');
     say(`role ARN:             ${bold(String(outputs.role_arn))}`);
     say(`role name:            ${String(outputs.role_name)}`);
     say(`enabled capabilities: ${(outputs.enabled_capabilities as string[]).join(', ')}`);
-    if (outputs.sync_snapshot_path) say(`sync snapshot:        ${String(outputs.sync_snapshot_path)}`);
 
-    let table = validateTable(stepLines);
-    const fromStep = existsSync(snapshotPath);
-    if (!fromStep) {
-      // The stack's sync step wrote nothing (this checkout's stack has none): run what it would, with the deployer's
-      // credentials, so the demo still shows validate and sync.
-      say(red('\nthe stack\'s sync step wrote no snapshot: running c1-aws validate and sync directly'));
-      const cli = (args: string[], extra: NodeJS.ProcessEnv = {}) => run(process.execPath, [C1_AWS, ...args], { cwd: work, env: { ...process.env, ...moto!.env, ...extra } });
-      const features = ['--global-aws-orgs-enabled', 'true', '--global-aws-sso-enabled', 'true'];
-      const digest = createHash('sha256').update(externalId).digest('hex');
-      const v = await phase('c1-aws validate', () => cli(['validate', '--role-arn', String(outputs.role_arn), ...features], { BATON_EXTERNAL_ID_SHA256: digest }));
-      table = v.output.trimEnd();
-      const s = await phase('c1-aws sync', () => cli(['sync', '--output', snapshotPath, '--quiet', ...features]));
-      if (s.code !== 0) throw new Error(`c1-aws sync failed (exit ${s.code}):\n${s.output}`);
-    }
-    section(`validation: c1-aws validate${fromStep ? ', as the stack\'s sync step printed it' : ''}`);
-    say(table ?? red('(no validation table in the deploy output)'));
+    say(`sync step:            ${String(outputs.sync_step_status)}`);
+    if (!existsSync(snapshotPath)) throw new Error(`the sync step wrote no snapshot at ${snapshotPath} (sync_step_status above says why)`);
+
+    section("validation: c1-aws validate, as the stack's sync step printed it");
+    say(validateTable(stepLines) ?? red('(no validation table in the deploy output)'));
 
     section(`snapshot: c1-aws sync → ${snapshotPath}`);
     say(summarise(readSnapshot(snapshotPath)));
@@ -278,6 +270,14 @@ async function main(): Promise<number> {
   const done = 'moto stopped, temp files removed.';
   say(code === 0 ? green(`\ndemo finished: ${done}`) : red(`\ndemo ${wasInterrupted ? 'interrupted' : 'failed'}: ${done}`));
   return code;
+}
+
+/** The stack's outputs as `terraform output -json` gives them (null outputs absent), as name → value. */
+function terraformOutputs(stackDir: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const r = spawnSync('terraform', ['output', '-json'], { cwd: stackDir, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`terraform output failed in ${stackDir}:\n${r.stderr}`);
+  const raw = JSON.parse(r.stdout) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
 }
 
 async function alive(endpoint: string): Promise<boolean> {
