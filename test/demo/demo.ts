@@ -126,6 +126,10 @@ function interesting(line: string): string | null {
   if (/^(Terraform has been successfully initialized|Plan:|Apply complete!|Destroy complete!|Error:|│ Error)/.test(l.trim())) return l.trim();
   return null;
 }
+const stream = (raw: string) => {
+  const shown = interesting(clean(raw));
+  if (shown !== null) say(dim(shown));
+};
 
 // ---------- the demo ----------
 async function main(): Promise<number> {
@@ -170,28 +174,27 @@ async function main(): Promise<number> {
       }
     });
     say(`organization: management account ${estate.managementAccount}, members ${Object.entries(estate.memberAccounts).map(([n, id]) => `${n} (${id})`).join(', ')}`);
-    say(Object.entries(estate.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+    for (const [service, counts] of Object.entries(estate.counts)) say(`${service}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
 
     writeFileSync(
       path.join(work, 'cdktf.json'),
       `${JSON.stringify({ language: 'typescript', app: `node --require ${path.join(REPO_ROOT, 'stacks', 'transpile.js')} ${path.join(REPO_ROOT, 'stacks', 'main.ts')}`, sendCrashReports: 'false' }, null, 2)}\n`,
     );
-    const deployArgs = [
-      'deploy', STACK, '--auto-approve', '--skip-provider-lock',
-      '--var', 'sync_step=sync', '--var', `sync_snapshot_path=${snapshotPath}`, '--var', `connector_command=${CONNECTOR_COMMAND}`,
-      '--outputs-file', outputsPath, '--no-color',
-    ]; // prettier-ignore
+    const syncVars = ['--var', 'sync_step=sync', '--var', `sync_snapshot_path=${snapshotPath}`, '--var', `connector_command=${CONNECTOR_COMMAND}`];
+    const deployArgs = ['deploy', STACK, '--auto-approve', '--skip-provider-lock', ...syncVars, '--outputs-file', outputsPath, '--no-color'];
     section(`deploy: cdktf deploy ${STACK}`);
     say(dim(`$ TF_VAR_external_id=<generated> npx cdktf ${shellLine(deployArgs)}`));
     const stepLines: string[] = [];
     const deploy = await phase('cdktf deploy', () =>
-      run(CDKTF, deployArgs, { cwd: work, env: cdktfEnv, onLine: (raw) => {
-        const line = clean(raw);
-        const exec = LOCAL_EXEC.exec(line);
-        if (exec) stepLines.push(exec[1]);
-        const shown = interesting(line);
-        if (shown !== null) say(dim(shown));
-      } }),
+      run(CDKTF, deployArgs, {
+        cwd: work,
+        env: cdktfEnv,
+        onLine: (raw) => {
+          const exec = LOCAL_EXEC.exec(clean(raw));
+          if (exec) stepLines.push(exec[1]);
+          stream(raw);
+        },
+      }),
     );
     // cdktf 0.21 crashes after a successful apply when a declared output is null (Terraform then leaves it out of
     // `terraform output`, and cdktf's renderer calls Object.entries on the missing value): say so, read the outputs
@@ -207,7 +210,6 @@ async function main(): Promise<number> {
     say(`role ARN:             ${bold(String(outputs.role_arn))}`);
     say(`role name:            ${String(outputs.role_name)}`);
     say(`enabled capabilities: ${(outputs.enabled_capabilities as string[]).join(', ')}`);
-
     say(`sync step:            ${String(outputs.sync_step_status)}`);
     if (!existsSync(snapshotPath)) throw new Error(`the sync step wrote no snapshot at ${snapshotPath} (sync_step_status above says why)`);
 
@@ -229,10 +231,7 @@ async function main(): Promise<number> {
         const r = await run(CDKTF, ['destroy', STACK, '--auto-approve', '--skip-provider-lock', '--skip-synth', '--no-color'], {
           cwd: work,
           env: cdktfEnv,
-          onLine: (raw) => {
-            const shown = interesting(clean(raw));
-            if (shown !== null) say(dim(shown));
-          },
+          onLine: stream,
         });
         if (r.code === 0) say(green('destroyed: the role and its policies are gone'));
         else {

@@ -17,8 +17,8 @@ import { mapLimit } from '../../connector/src/sync/concurrency';
 export interface DemoEstate {
   managementAccount: string;
   memberAccounts: Record<string, string>;
-  /** What was created, by kind, for the demo's "seeded" line. */
-  counts: Record<string, number>;
+  /** What was created, by service and kind, for the demo to print. */
+  counts: Record<string, Record<string, number>>;
 }
 
 const IAM_USERS: { name: string; path: string; groups: string[] }[] = [
@@ -146,16 +146,14 @@ export async function seedDemoEstate(ctx: AwsContext, managementAccount: string)
     managementAccount,
     memberAccounts,
     counts: {
-      accounts: 1 + Object.keys(memberAccounts).length,
-      'IAM users': IAM_USERS.length,
-      'IAM groups': IAM_GROUPS.length,
-      'IAM roles': roles.length,
-      'SAML provider': 1,
-      'Identity Center users': SSO_USERS.length,
-      'Identity Center groups': Object.keys(SSO_GROUPS).length,
-      'group memberships': IAM_USERS.reduce((n, u) => n + u.groups.length, 0) + memberships,
-      'permission sets': PERMISSION_SETS.length,
-      'account assignments': assignments.length,
+      IAM: { users: IAM_USERS.length, groups: IAM_GROUPS.length, 'group memberships': IAM_USERS.reduce((n, u) => n + u.groups.length, 0), roles: roles.length, 'SAML provider': 1 },
+      'Identity Center': {
+        users: SSO_USERS.length,
+        groups: Object.keys(SSO_GROUPS).length,
+        'group memberships': memberships,
+        'permission sets': PERMISSION_SETS.length,
+        'account assignments': assignments.length,
+      },
     },
   };
 }
