@@ -332,7 +332,10 @@ export class ConductorOneRole extends Construct {
       );
       // Drift Terraform repairs (trust policy, inline policies) changes these: validate again after the repair.
       // Plain references: Terraform's JSON syntax refuses "${...}" here, which is what lifecycle.replaceTriggeredBy emits.
-      this.step.addOverride('lifecycle.replace_triggered_by', [this.role, ...policies, this.exclusive].map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`));
+      // Only policies that always exist: Terraform 1.11 fails the apply ("no change found for ...") on a counted
+      // resource whose count is 0, so a toggle-counted policy's repaired drift is not re-validated (see README).
+      const always = policies.filter((p) => p.count === undefined);
+      this.step.addOverride('lifecycle.replace_triggered_by', [this.role, ...always, this.exclusive].map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`));
     }
     const sync = `${hclExpr(syncStep)} == "sync"`;
     const q = (text: string) => JSON.stringify(text);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CreateAccountCommand, CreateOrganizationCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { createAwsContext } from '../../connector/src/aws';
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, REPO_ROOT, startMoto } from '../harness/moto';
 import { tempDir, terraform, terraformInit } from '../harness/terraform';
@@ -69,6 +70,20 @@ describe('stack preconditions (terraform plan against moto)', () => {
     expect(r.text).toContain(`enable_organizations is on but this role would be created in member account ${memberAccount}`);
     expect(r.text).toContain('ConductorOne would answer a 400 when the integration is saved');
     expect(r.text).toContain(`Create the role in the management account ${MOTO_DEFAULT_ACCOUNT} or set enable_organizations = false`);
+  });
+
+  it('management stack in a member account: apply fails the same way and creates nothing there', async () => {
+    writeFileSync(path.join(dirs['conductorone-aws-management'], 'case.tfvars.json'), JSON.stringify({ external_id: EXTERNAL_ID, sync_step: 'off' }));
+    const r = terraform(dirs['conductorone-aws-management'], ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', '-var-file=case.tfvars.json'], memberEnv);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('Resource precondition failed');
+    const iam = new IAMClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: memberEnv.AWS_ACCESS_KEY_ID!, secretAccessKey: memberEnv.AWS_SECRET_ACCESS_KEY!, sessionToken: memberEnv.AWS_SESSION_TOKEN }, maxAttempts: 1 });
+    try {
+      const roles = (await iam.send(new ListRolesCommand({}))).Roles ?? [];
+      expect(roles.map((x) => x.RoleName)).not.toContain('ConductorOneIntegration');
+    } finally {
+      iam.destroy();
+    }
   });
 
   it('management stack in the management account plans', () => {

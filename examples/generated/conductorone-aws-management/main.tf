@@ -296,9 +296,7 @@ resource "terraform_data" "sync_step" {
   lifecycle {
     replace_triggered_by = [
       aws_iam_role.this,
-      aws_iam_role_policy.iam_provisioning,
       aws_iam_role_policy.iam_sync,
-      aws_iam_role_policy.identity_center_provisioning,
       aws_iam_role_policy.identity_center_sync,
       aws_iam_role_policy.organizations_sync,
       aws_iam_role_policies_exclusive.this,

@@ -253,7 +253,6 @@ resource "terraform_data" "sync_step" {
   lifecycle {
     replace_triggered_by = [
       aws_iam_role.this,
-      aws_iam_role_policy.iam_provisioning,
       aws_iam_role_policy.iam_sync,
       aws_iam_role_policies_exclusive.this,
     ]
