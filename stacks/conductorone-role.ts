@@ -344,8 +344,9 @@ export class ConductorOneRole extends Construct {
     const how = `${hclExpr(assumeRole)} ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials"`;
     const runs = `format("%s: runs %s validate%s %s", ${hclExpr(syncStep)}, ${hclExpr(connectorCommand)}, ${sync} ? " and sync" : "", ${how})`;
     this.stepStatus = Token.asString(`\${${hclExpr(syncStep)} == "off" ? ${off} : ${hclExpr(connectorCommand)} == null ? ${missing} : ${runs}}`);
-    this.syncSnapshotPath = Token.asString(`\${${enabled} && ${sync} ? ${hclExpr(snapshotPath)} : null}`);
-    this.syncReportPath = Token.asString(`\${${enabled} && ${hclExpr(assumeRole)} ? ${hclExpr(reportPath)} : null}`);
+    // "" rather than null: Terraform drops null outputs from state, and cdktf 0.21 then crashes printing outputs.
+    this.syncSnapshotPath = Token.asString(`\${${enabled} && ${sync} ? ${hclExpr(snapshotPath)} : ""}`);
+    this.syncReportPath = Token.asString(`\${${enabled} && ${hclExpr(assumeRole)} ? ${hclExpr(reportPath)} : ""}`);
   }
 }
 

@@ -53,8 +53,8 @@ export class ConductorOneStack extends TerraformStack {
       aws_sso_region: identityCenter === false ? NULL : identityCenter === true ? roleProps.identityCenterRegion : Fn.conditional(identityCenter, roleProps.identityCenterRegion, NULL),
     }, 'What to enter in ConductorOne\'s AWS connector settings, keyed as conductorone_integration_aws_v2\'s arguments.');
     output('sync_step_status', this.role.stepStatus, 'What the validation step does after each change of the role, or why it is off.');
-    output('sync_snapshot_path', this.role.syncSnapshotPath, 'Absolute path of the snapshot the sync step writes (sync_step = "sync"), else null.');
-    output('sync_report_path', this.role.syncReportPath, 'With sync_assume_role, the file the step writes its reports to (Terraform hides its output), else null.');
+    output('sync_snapshot_path', this.role.syncSnapshotPath, 'Absolute path of the snapshot the sync step writes (sync_step = "sync"), else "".');
+    output('sync_report_path', this.role.syncReportPath, 'With sync_assume_role, the file the step writes its reports to (Terraform hides its output), else "".');
   }
 }
 

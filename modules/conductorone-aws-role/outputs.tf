@@ -49,11 +49,11 @@ output "sync_step_status" {
 }
 
 output "sync_snapshot_path" {
-  description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else null."
-  value       = local.step_enabled && local.sync_step == "sync" ? local.sync_snapshot_path : null
+  description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else \"\" (not null: Terraform drops null outputs from state and cdktf 0.21 then fails printing them)."
+  value       = local.step_enabled && local.sync_step == "sync" ? local.sync_snapshot_path : ""
 }
 
 output "sync_report_path" {
-  description = "With sync_assume_role, the file the step writes its validate report (and sync summary) to, since Terraform hides the step's output; else null."
-  value       = local.step_enabled && var.sync_assume_role ? local.sync_report_path : null
+  description = "With sync_assume_role, the file the step writes its validate report (and sync summary) to, since Terraform hides the step's output; else \"\"."
+  value       = local.step_enabled && var.sync_assume_role ? local.sync_report_path : ""
 }

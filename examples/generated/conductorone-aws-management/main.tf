@@ -362,13 +362,13 @@ output "sync_step_status" {
 }
 
 output "sync_snapshot_path" {
-  value       = var.sync_step != "off" && local.connector_command != null && var.sync_step == "sync" ? local.sync_snapshot_path : null
-  description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else null."
+  value       = var.sync_step != "off" && local.connector_command != null && var.sync_step == "sync" ? local.sync_snapshot_path : ""
+  description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else \"\"."
   sensitive   = false
 }
 
 output "sync_report_path" {
-  value       = var.sync_step != "off" && local.connector_command != null && var.sync_assume_role ? local.sync_report_path : null
-  description = "With sync_assume_role, the file the step writes its reports to (Terraform hides its output), else null."
+  value       = var.sync_step != "off" && local.connector_command != null && var.sync_assume_role ? local.sync_report_path : ""
+  description = "With sync_assume_role, the file the step writes its reports to (Terraform hides its output), else \"\"."
   sensitive   = false
 }

@@ -29,7 +29,7 @@ run "off" {
 run "validate_by_default" {
   command = plan
   assert {
-    condition     = length(terraform_data.sync_step) == 1 && startswith(output.sync_step_status, "validate: ") && output.sync_snapshot_path == null && output.sync_report_path == null
+    condition     = length(terraform_data.sync_step) == 1 && startswith(output.sync_step_status, "validate: ") && output.sync_snapshot_path == "" && output.sync_report_path == ""
     error_message = "The default step validates with the deployer's credentials; no snapshot, no report file."
   }
   assert {
