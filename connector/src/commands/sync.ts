@@ -58,8 +58,16 @@ export function resolveScim(raw: RawSyncOptions, env = process.env): ScimConfig 
   return { endpoint: raw.scimEndpoint, token };
 }
 
-export function formatSummary(r: SyncResult, output: string): string {
-  const lines = [`wrote ${output} in ${(r.stats.durationMs / 1000).toFixed(1)} s`, 'resources:'];
+/** Says plainly whose credentials read the estate: the role (assumed) or the caller's own. */
+export function identityLine(r: SyncResult, assumed: boolean): string {
+  const who = r.snapshot.source.callerArn ?? 'unknown caller';
+  return assumed
+    ? `synced as ${who}: the role, assumed with the external ID`
+    : `synced as ${who}: the caller's own credentials (the role was not assumed; give --role-arn and the external ID to sync as the role)`;
+}
+
+export function formatSummary(r: SyncResult, output: string, assumed: boolean): string {
+  const lines = [identityLine(r, assumed), `wrote ${output} in ${(r.stats.durationMs / 1000).toFixed(1)} s`, 'resources:'];
   for (const [type, n] of Object.entries(r.stats.counts).sort()) lines.push(`  ${type.padEnd(20)} ${n}`);
   lines.push(`entitlements: ${r.snapshot.entitlements.length}`, `grants: ${r.stats.grants}`, `AWS calls: ${r.stats.totalCalls}`);
   for (const [api, n] of Object.entries(r.stats.calls)) lines.push(`  ${api.padEnd(48)} ${n}`);
@@ -89,7 +97,8 @@ export function register(program: Command): void {
     .addOption(new Option('-q, --quiet', 'no progress output'))
     .addOption(new Option('--json', 'print the summary as JSON on stdout'))
     .action(async (raw: RawSyncOptions) => {
-      const { access } = resolveAccess(raw, raw.roleArn !== undefined);
+      const assume = raw.roleArn !== undefined;
+      const { access } = resolveAccess(raw, assume);
       const { toggles, ssoRegion } = resolveFeatures(raw);
       const scim = resolveScim(raw);
       const ctx = createAwsContext({ ...access, ssoRegion });
@@ -108,8 +117,8 @@ export function register(program: Command): void {
         writeFileAtomic(raw.output, serializeSnapshot(result.snapshot));
         if (raw.json) {
           const { snapshot, stats } = result;
-          process.stdout.write(`${JSON.stringify({ ok: true, output: raw.output, ...stats, entitlements: snapshot.entitlements.length, warnings: snapshot.warnings }, null, 2)}\n`);
-        } else if (!raw.quiet) process.stderr.write(formatSummary(result, raw.output));
+          process.stdout.write(`${JSON.stringify({ ok: true, output: raw.output, callerArn: snapshot.source.callerArn, assumedRole: assume, ...stats, entitlements: snapshot.entitlements.length, warnings: snapshot.warnings }, null, 2)}\n`);
+        } else if (!raw.quiet) process.stderr.write(formatSummary(result, raw.output, assume));
         process.exitCode = 0;
       } catch (e) {
         if (!(e instanceof SyncError)) throw e;

@@ -49,6 +49,8 @@ test('sync writes the snapshot, plain progress lines without a TTY, a summary; -
   expect(run.stderr).toMatch(/^sync: caller identity\.\.\.$/m);
   expect(run.stderr).toMatch(/^sync: Identity Center assignments: ok/m);
   expect(run.stderr).toMatch(/wrote .*a\.json/);
+  // Without --role-arn the caller's own credentials read the estate, and the summary says so.
+  expect(run.stderr).toMatch(/^synced as arn:aws:sts::123456789012:user\/moto: the caller's own credentials \(the role was not assumed/m);
   expect(run.stderr).toMatch(/iam:GetAccountAuthorizationDetails\s+1/);
   const snap = JSON.parse(readFileSync(out, 'utf8')) as Snapshot;
   expect(snap.grants.map((g) => g.id)).toEqual(estate.expectedGrants);
@@ -62,7 +64,8 @@ test('--json prints a machine summary; with --role-arn and the external ID every
   const run = await c1(['sync', '-o', out, '--json', '--role-arn', 'arn:aws:iam::123456789012:role/ConductorOneIntegration'], { BATON_EXTERNAL_ID: EXTERNAL_ID });
   expect(run.code).toBe(0);
   const summary = JSON.parse(run.stdout);
-  expect(summary).toMatchObject({ ok: true, output: out, counts: { iam_user: 34, role: 27 }, calls: { 'sts:AssumeRole': 1 } });
+  expect(summary).toMatchObject({ ok: true, output: out, assumedRole: true, counts: { iam_user: 34, role: 27 }, calls: { 'sts:AssumeRole': 1 } });
+  expect(summary.callerArn).toMatch(/assumed-role\/ConductorOneIntegration\//);
   expect(JSON.parse(readFileSync(out, 'utf8')).source.callerArn).toMatch(/assumed-role\/ConductorOneIntegration\//);
   expect(run.stdout + run.stderr + readFileSync(out, 'utf8')).not.toContain(EXTERNAL_ID);
   // --role-arn without the external ID is a usage error, before any call.
