@@ -6,6 +6,7 @@
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { isAccessDenied } from './errors';
 
 export interface AssumeRoleOptions {
   roleArn: string;
@@ -31,11 +32,6 @@ export class AssumeRoleError extends Error {
     super(message);
     this.name = 'AssumeRoleError';
   }
-}
-
-function isAccessDenied(e: unknown): boolean {
-  const name = (e as { name?: string })?.name ?? '';
-  return name === 'AccessDenied' || name === 'AccessDeniedException';
 }
 
 export function assumeRoleProvider(sts: STSClient, opts: AssumeRoleOptions): AwsCredentialIdentityProvider {

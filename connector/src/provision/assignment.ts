@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import { DescribeAccountCommand } from '@aws-sdk/client-organizations';
 import type { AwsContext } from '../aws';
-import { failure, isAccessDenied, isConflict, isNotFound } from './aws-errors';
+import { isAccessDenied, isConflict, isNotFound } from '../aws/errors';
+import { failure } from './aws-errors';
 import { pollUntil } from './poll';
 import { AssignmentTarget, describeTarget } from './targets';
 import { AwsChange, ProvisionError, ProvisionOptions, ProvisionResult } from './types';

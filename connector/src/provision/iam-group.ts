@@ -5,7 +5,8 @@
  */
 import { AddUserToGroupCommand, GetGroupCommand, RemoveUserFromGroupCommand } from '@aws-sdk/client-iam';
 import type { AwsContext } from '../aws';
-import { failure, isNotFound } from './aws-errors';
+import { isNotFound } from '../aws/errors';
+import { failure } from './aws-errors';
 import { describeTarget, IamGroupTarget } from './targets';
 import { ProvisionError, ProvisionOptions, ProvisionResult } from './types';
 

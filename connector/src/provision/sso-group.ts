@@ -13,7 +13,8 @@ import {
   ListGroupMembershipsCommand,
 } from '@aws-sdk/client-identitystore';
 import type { AwsContext } from '../aws';
-import { failure, isAccessDenied, isConflict, isNotFound, isUnimplemented } from './aws-errors';
+import { isAccessDenied, isConflict, isNotFound, isUnimplemented } from '../aws/errors';
+import { failure } from './aws-errors';
 import { describeTarget, SsoGroupTarget } from './targets';
 import { AwsChange, ProvisionError, ProvisionOptions, ProvisionResult } from './types';
 

@@ -4,7 +4,7 @@
  */
 import type { AwsContext } from '../aws';
 import { runSync, SyncReporter } from './engine';
-import { isAccessDenied } from './aws/errors';
+import { isAccessDenied } from '../aws/errors';
 import { awsPhases, AwsPhaseOptions } from './aws/phases';
 import { AwsSyncState, emptyState } from './aws/state';
 import { accountSyncer } from './resources/account';

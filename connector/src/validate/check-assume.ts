@@ -5,7 +5,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createAwsContext } from '../aws';
 import { assumedRoleArn } from '../grammar/arn';
-import { describeAwsError } from './aws-errors';
+import { describeAwsError } from '../aws/errors';
 import { Check, fail, pass, skip } from './types';
 
 export const assumeCheck: Check = {

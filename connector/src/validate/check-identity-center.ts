@@ -1,6 +1,6 @@
 /** Check 6 (Identity Center on): an instance exists in the configured region; reports its identity store. */
 import { ListInstancesCommand, InstanceMetadata } from '@aws-sdk/client-sso-admin';
-import { describeAwsError } from './aws-errors';
+import { describeAwsError } from '../aws/errors';
 import { Check, fail, pass, skip } from './types';
 
 export const identityCenterCheck: Check = {

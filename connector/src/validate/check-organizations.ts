@@ -3,7 +3,7 @@
  * only "400" on save otherwise (organizations:ListAccounts is denied in member accounts; conductorone-aws.md 1.5).
  */
 import { DescribeOrganizationCommand } from '@aws-sdk/client-organizations';
-import { describeAwsError, errorName } from './aws-errors';
+import { describeAwsError, errorName } from '../aws/errors';
 import { Check, fail, pass, skip } from './types';
 
 export const organizationsCheck: Check = {

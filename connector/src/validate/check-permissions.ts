@@ -5,7 +5,7 @@
  */
 import { enabledCapabilities } from '../policy/capabilities';
 import { checkCoverage, neededActions } from '../policy/coverage';
-import { describeAwsError } from './aws-errors';
+import { describeAwsError } from '../aws/errors';
 import { managedPolicyDocument, rolePolicies } from './role-policies';
 import { simulateActions } from './simulate';
 import { Check, fail, pass } from './types';

@@ -6,7 +6,7 @@
  */
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { describeAwsError, errorName, isAccessDenied } from './aws-errors';
+import { describeAwsError, errorName, isAccessDenied } from '../aws/errors';
 import { Check, fail, pass } from './types';
 
 const isMissing = (e: unknown) => errorName(e) === 'NoSuchEntityException' || errorName(e) === 'NoSuchEntity';

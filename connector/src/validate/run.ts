@@ -4,7 +4,7 @@
  */
 import { AwsContext, createAwsContext } from '../aws';
 import { CHECKS } from './checks';
-import { describeAwsError } from './aws-errors';
+import { describeAwsError } from '../aws/errors';
 import type { Check, CheckContext, CheckResult, ValidateConfig, ValidateReport } from './types';
 
 export function redact(text: string, secret: string | undefined): string {

@@ -6,7 +6,7 @@
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { createAwsContext } from '../aws';
 import type { AwsAccessOptions } from '../aws';
-import { describeAwsError, errorName, httpStatus } from './aws-errors';
+import { describeAwsError, errorName, httpStatus } from '../aws/errors';
 
 export type SimulatorResult =
   | { available: true; explicitDeny: string[]; implicitDeny: string[] }

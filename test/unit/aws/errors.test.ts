@@ -1,4 +1,5 @@
-import { failure, isAccessDenied, isUnimplemented } from '../../../connector/src/provision/aws-errors';
+import { isAccessDenied, isUnimplemented } from '../../../connector/src/aws/errors';
+import { failure } from '../../../connector/src/provision/aws-errors';
 
 const err = (name: string, status: number, requestId = 'r-1') => Object.assign(new Error('m'), { name, $metadata: { httpStatusCode: status, requestId } });
 
