@@ -4,6 +4,7 @@
  * before any AWS call (a malformed role ARN included; the report is still printed).
  */
 import { Command, Option } from 'commander';
+import { bool, wholeNumber } from './parsers';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../errors';
@@ -24,15 +25,7 @@ interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions {
   json?: boolean;
 }
 
-const bool = (v: string) => {
-  if (/^(1|true|yes|on)$/i.test(v)) return true;
-  if (/^(0|false|no|off)$/i.test(v)) return false;
-  throw new UsageError(`expected true or false, got "${v}"`);
-};
-const seconds = (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) > 3600) throw new UsageError(`expected a whole number of seconds up to 3600, got "${v}"`);
-  return Number(v);
-};
+const seconds = wholeNumber(0, 3600, 'seconds');
 
 /** Turns flags into a config, or throws UsageError; makes no AWS call. */
 export function resolveValidateConfig(raw: RawValidateOptions): ValidateConfig {
