@@ -196,16 +196,11 @@ async function main(): Promise<number> {
         },
       }),
     );
-    // cdktf 0.21 crashes after a successful apply when a declared output is null (Terraform then leaves it out of
-    // `terraform output`, and cdktf's renderer calls Object.entries on the missing value): say so, read the outputs
-    // with terraform itself, and go on. Any other failure stops the demo.
-    const rendererCrash = deploy.code !== 0 && /Apply complete!/.test(deploy.output) && /Cannot convert undefined or null to object/.test(deploy.output);
-    if (deploy.code !== 0 && !rendererCrash) {
+    if (deploy.code !== 0) {
       if (interrupted) throw new Interrupted('interrupted');
       throw new Error(`cdktf deploy failed (exit ${deploy.code}); its output:\n${failure(deploy.output)}`);
     }
-    if (rendererCrash) say(red("\ncdktf applied the stack, then crashed printing its outputs (it cannot render an output whose value is null); reading them with `terraform output`"));
-    const outputs = existsSync(outputsPath) ? (JSON.parse(readFileSync(outputsPath, 'utf8'))[STACK] as Record<string, unknown>) : terraformOutputs(path.join(work, 'cdktf.out', 'stacks', STACK), cdktfEnv);
+    const outputs = JSON.parse(readFileSync(outputsPath, 'utf8'))[STACK] as Record<string, unknown>;
     section('role');
     say(`role ARN:             ${bold(String(outputs.role_arn))}`);
     say(`role name:            ${String(outputs.role_name)}`);
@@ -269,14 +264,6 @@ async function main(): Promise<number> {
   const done = 'moto stopped, temp files removed.';
   say(code === 0 ? green(`\ndemo finished: ${done}`) : red(`\ndemo ${wasInterrupted ? 'interrupted' : 'failed'}: ${done}`));
   return code;
-}
-
-/** The stack's outputs as `terraform output -json` gives them (null outputs absent), as name → value. */
-function terraformOutputs(stackDir: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const r = spawnSync('terraform', ['output', '-json'], { cwd: stackDir, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`terraform output failed in ${stackDir}:\n${r.stderr}`);
-  const raw = JSON.parse(r.stdout) as Record<string, { value: unknown }>;
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
 }
 
 async function alive(endpoint: string): Promise<boolean> {
