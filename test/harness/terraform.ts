@@ -4,7 +4,8 @@
  * Terraform's normal registry install.
  */
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -20,15 +21,26 @@ export function providerMirror(): string | null {
 
 let cachedEnv: NodeJS.ProcessEnv | null = null;
 
+/** Writes via temp file + rename so parallel workers never read a half-written config. */
+function writeIfChanged(file: string, content: string): void {
+  if (existsSync(file) && readFileSync(file, 'utf8') === content) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
+}
+
 /** Environment for every terraform/cdktf child: CLI config (mirror), a shared plugin cache, no telemetry. */
 export function terraformEnv(): NodeJS.ProcessEnv {
   if (cachedEnv) return cachedEnv;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'c1-tf-cli-'));
+  // One stable file per user and mirror, rewritten only when its content changes: per-process temp dirs piled up
+  // (jest workers are killed, not exited, so cleanup hooks do not run).
+  const dir = path.join(os.tmpdir(), `c1-tf-cli-${os.userInfo().uid}`);
+  mkdirSync(dir, { recursive: true });
   const mirror = providerMirror();
   const env: NodeJS.ProcessEnv = { CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
   if (mirror) {
-    const cfg = path.join(dir, 'terraform.rc');
-    writeFileSync(
+    const cfg = path.join(dir, `terraform-${createHash('sha256').update(mirror).digest('hex').slice(0, 12)}.rc`);
+    writeIfChanged(
       cfg,
       `provider_installation {
   filesystem_mirror {
