@@ -5,10 +5,9 @@
  * Everything runs in a temp copy of modules/ and examples/ (same relative layout), so parallel runs never write
  * .terraform/ into the shared working tree. Independent Terraform processes run concurrently to stay fast.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RunResult, tempDir, terraformEnv } from '../harness/terraform';
+import { RunResult, tempDir, terraformAsync } from '../harness/terraform';
 import { COMBINATION_CASES, NUMBER_CASES, STRING_CASES } from '../fixtures/input-cases';
 import grammar from '../../modules/conductorone-aws-role/grammar.json';
 import manifest from '../../modules/conductorone-aws-role/policies/capabilities.json';
@@ -21,18 +20,7 @@ const FORMAT_ONLY_EXAMPLES = ['conductorone-provider'];
 const EXAMPLES = [...VALIDATED_EXAMPLES, ...FORMAT_ONLY_EXAMPLES];
 const VALID_EXTERNAL_ID = 'c1-external-id-0123456789abcdef0123456789';
 
-/** Async `terraform`, so independent runs overlap (the harness's runner is synchronous). */
-function tf(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('terraform', args, { cwd, env: { ...process.env, ...terraformEnv(), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` }));
-  });
-}
+const tf = terraformAsync;
 
 async function initAndValidate(dir: string): Promise<RunResult> {
   const init = await tf(dir, ['init', '-backend=false', '-input=false', '-no-color']);

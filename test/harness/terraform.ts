@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { RunResult, runAsync } from './process';
+
+export type { RunResult } from './process';
 
 const MIRROR_CANDIDATES = [process.env.TF_PROVIDER_MIRROR, '/opt/tf-plugins', '/usr/share/terraform/plugins', path.join(os.homedir(), '.terraform.d', 'plugins')];
 
@@ -62,13 +65,6 @@ export function terraformEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout + stderr, for assertions about what a user would see. */
-  output: string;
-}
 
 function result(r: SpawnSyncReturns<string>): RunResult {
   if (r.error) throw r.error;
@@ -86,6 +82,11 @@ export function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv = 
       maxBuffer: 64 * 1024 * 1024,
     }),
   );
+}
+
+/** `terraform <args>` via runAsync, with the offline CLI config. */
+export function terraformAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runAsync('terraform', args, { cwd, env: { ...process.env, ...terraformEnv(), ...env } });
 }
 
 /** `terraform init` that never reaches the network when a mirror exists. */

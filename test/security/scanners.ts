@@ -3,11 +3,12 @@
  * test/tools/requirements.txt by test/tools/ensure-python-tools.sh, npm's pretest). Each scanner runs once per test
  * file over all its inputs; the tests assert on the parsed results.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PolicyDocument } from '../../connector/src/policy/capabilities';
+import { runAsync } from '../harness/process';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const VENV_BIN = path.join(REPO_ROOT, '.venv', 'bin');
@@ -144,28 +145,16 @@ export function parseCheckovOutput(text: string): CheckovReport[] {
  * Runs checkov offline (no guideline download, no platform mapping, no telemetry): resolves with its reports.
  * Asynchronous, so the source scan and the plan scan run side by side.
  */
-export function checkov(args: string[], cwd: string): Promise<CheckovReport[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(venvTool('checkov'), [...args, '-o', 'json', '--skip-download'], {
-      cwd,
-      env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false', LOG_LEVEL: 'ERROR' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      // 0 = all passed, 1 = failed checks; anything else is a crash.
-      if (code !== 0 && code !== 1) return reject(new Error(`checkov exited ${code}:\n${stderr.slice(-4000)}`));
-      try {
-        resolve(parseCheckovOutput(stdout));
-      } catch (e) {
-        reject(new Error(`cannot parse checkov output (${(e as Error).message}):\n${stdout.slice(0, 2000)}\n${stderr.slice(-2000)}`));
-      }
-    });
+export async function checkov(args: string[], cwd: string): Promise<CheckovReport[]> {
+  const r = await runAsync(venvTool('checkov'), [...args, '-o', 'json', '--skip-download'], {
+    cwd,
+    env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false', LOG_LEVEL: 'ERROR' },
   });
+  // 0 = all passed, 1 = failed checks; anything else is a crash.
+  if (r.code !== 0 && r.code !== 1) throw new Error(`checkov exited ${r.code}:\n${r.stderr.slice(-4000)}`);
+  try {
+    return parseCheckovOutput(r.stdout);
+  } catch (e) {
+    throw new Error(`cannot parse checkov output (${(e as Error).message}):\n${r.stdout.slice(0, 2000)}\n${r.stderr.slice(-2000)}`);
+  }
 }

@@ -9,13 +9,13 @@
  * parallel (a lock directory serialises the first build).
  */
 import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { execSync, spawn, spawnSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto } from '../harness/moto';
-import { terraformEnv } from '../harness/terraform';
+import { terraformAsync } from '../harness/terraform';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const MODULE_DIR = path.join(REPO_ROOT, 'modules', 'conductorone-aws-role');
@@ -149,22 +149,6 @@ const rootVars = {
   region: MOTO_REGION,
 };
 
-/** `terraform <args>` without blocking the event loop, so several targets plan side by side. */
-function terraformAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('terraform', args, { cwd, env: { ...process.env, ...terraformEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, output: `${stdout}\n${stderr}` });
-    });
-  });
-}
 
 /** A provider that is neither in the offline mirror nor reachable: the target cannot be planned on this machine. */
 function missingProvider(output: string): string | null {

@@ -4,13 +4,12 @@
  * the provider env points at a closed local port so nothing can leave the machine. Terraform reports every variable's
  * error at once, so one plan checks the i-th invalid value of every variable (init once, 12 plans, two at a time).
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { ConductorOneStack } from '../../../stacks/role-stacks';
 import { COMBINATION_CASES, NUMBER_CASES, STRING_CASES } from '../../fixtures/input-cases';
-import { tempDir, terraformEnv, terraformInit } from '../../harness/terraform';
+import { tempDir, terraformAsync, terraformInit } from '../../harness/terraform';
 import grammar from '../../../modules/conductorone-aws-role/grammar.json';
 
 const NO_AWS: NodeJS.ProcessEnv = {
@@ -57,14 +56,7 @@ type Vars = Record<string, string | number | boolean>;
 function plan(vars: Vars): Promise<string> {
   const args = ['plan', '-input=false', '-no-color', '-lock=false', '-refresh=false'];
   for (const [k, v] of Object.entries({ external_id: VALID_EXTERNAL_ID, ...vars })) args.push('-var', `${k}=${v}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn('terraform', args, { cwd: dir, env: { ...process.env, ...terraformEnv(), ...NO_AWS } });
-    let out = '';
-    child.stdout.on('data', (b) => (out += b));
-    child.stderr.on('data', (b) => (out += b));
-    child.on('error', reject);
-    child.on('close', () => resolve(out.replace(/[│╷╵]/g, ' ').replace(/\s+/g, ' ')));
-  });
+  return terraformAsync(dir, args, NO_AWS).then((r) => r.output.replace(/[│╷╵]/g, ' ').replace(/\s+/g, ' '));
 }
 
 /** Plans two at a time: the machine has two cores and each plan is mostly provider start-up. */
