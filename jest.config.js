@@ -9,4 +9,5 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 120000,
   slowTestThreshold: 30,
+  reporters: ['default', '<rootDir>/test/tools/summary-reporter.js'],
 };
