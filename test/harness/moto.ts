@@ -102,3 +102,36 @@ export function motoEnv(endpoint: string): NodeJS.ProcessEnv {
     AWS_MAX_ATTEMPTS: '1',
   };
 }
+
+/**
+ * A moto for one test file: started before its tests (AWS_ENDPOINT_URL pointed at it for clients made in-process),
+ * reset before each test unless `resetBeforeEach` is false, stopped after. Use the returned object inside tests and
+ * hooks only: the server exists from beforeAll on.
+ */
+export function useMoto(opts: { resetBeforeEach?: boolean } = {}): Moto {
+  let started: Moto | undefined;
+  const current = (): Moto => {
+    if (!started) throw new Error('moto is not started yet: use it inside tests or hooks');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startMoto();
+    Object.assign(process.env, { AWS_ENDPOINT_URL: started.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
+  });
+  afterAll(() => started?.stop());
+  if (opts.resetBeforeEach !== false) beforeEach(() => current().reset());
+  return {
+    get endpoint() {
+      return current().endpoint;
+    },
+    get port() {
+      return current().port;
+    },
+    get env() {
+      return current().env;
+    },
+    reset: () => current().reset(),
+    setAuth: (n) => current().setAuth(n),
+    stop: () => current().stop(),
+  };
+}

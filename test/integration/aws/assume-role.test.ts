@@ -1,15 +1,9 @@
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createAwsContext } from '../../../connector/src/aws';
-import { MOTO_CREDENTIALS, Moto, startMoto } from '../../harness/moto';
+import { MOTO_CREDENTIALS, useMoto } from '../../harness/moto';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
-});
-afterAll(() => moto.stop());
-beforeEach(() => moto.reset());
+useMoto();
 
 test('calls go to the endpoint from AWS_ENDPOINT_URL and are counted per API', async () => {
   const aws = createAwsContext({ credentials: MOTO_CREDENTIALS, region: 'us-east-1' });

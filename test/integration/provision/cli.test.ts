@@ -5,11 +5,12 @@ import { GetGroupCommand } from '@aws-sdk/client-iam';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { AwsContext, createAwsContext } from '../../../connector/src/aws';
 import { grantId } from '../../../connector/src/model/ids';
-import { MOTO_CREDENTIALS, MOTO_REGION, Moto, REPO_ROOT, startMoto } from '../../harness/moto';
+import { MOTO_CREDENTIALS, MOTO_REGION, REPO_ROOT, useMoto } from '../../harness/moto';
 import { seedWorld, World } from './world';
 
 const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
-let moto: Moto;
+// Reset is part of this file's own beforeEach (it reseeds after resetting).
+const moto = useMoto({ resetBeforeEach: false });
 let w: World;
 let setup: AwsContext;
 
@@ -28,11 +29,6 @@ function c1(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
-});
-afterAll(() => moto.stop());
 beforeEach(async () => {
   await moto.reset();
   setup = createAwsContext({ credentials: MOTO_CREDENTIALS, region: MOTO_REGION, maxAttempts: 1 });

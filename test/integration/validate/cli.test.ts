@@ -10,16 +10,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildProgram } from '../../../connector/src/cli';
 import schema from '../../../connector/src/validate/report.schema.json';
-import { Moto, REPO_ROOT, startMoto } from '../../harness/moto';
+import { REPO_ROOT, useMoto } from '../../harness/moto';
 import { createRole, EXTERNAL_ID, roleArn, trustPolicy } from './fixture';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
-});
-afterAll(() => moto.stop());
-beforeEach(() => moto.reset());
+const moto = useMoto();
 
 interface Run {
   code: number | null;

@@ -14,16 +14,10 @@ import { CallCounter, createAwsContext } from '../../../connector/src/aws';
 import schema from '../../../connector/src/validate/report.schema.json';
 import { runValidate } from '../../../connector/src/validate/run';
 import type { CheckId, ValidateReport } from '../../../connector/src/validate/types';
-import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, Moto, startMoto } from '../../harness/moto';
+import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, useMoto } from '../../harness/moto';
 import { ALL_ON, C1_PRINCIPAL, config, createRole, EXTERNAL_ID, roleArn, trustPolicy } from './fixture';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, { AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true' });
-});
-afterAll(() => moto.stop());
-beforeEach(() => moto.reset());
+const moto = useMoto();
 
 const validateReport = new Ajv({ strict: true }).compile(schema);
 function statuses(report: ValidateReport): Record<CheckId, string> {
