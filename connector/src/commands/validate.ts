@@ -32,13 +32,16 @@ export function resolveValidateConfig(raw: RawValidateOptions): ValidateConfig {
   if (!raw.roleArn) throw new UsageError('validate needs --role-arn (or BATON_ROLE_ARN)');
   // The ARN is left to the "Role ARN syntax" check, whose message names the exact rule broken.
   const { externalId, access } = resolveAccess({ ...raw, roleArn: undefined }, false);
-  let digest = raw.externalIdSha256;
-  if (digest !== undefined) {
-    if (!/^[0-9a-fA-F]{64}$/.test(digest)) throw new UsageError('--external-id-sha256 must be 64 hexadecimal digits (the SHA-256 of the external ID)');
-    if (externalId !== undefined) throw new UsageError('give the external ID or its SHA-256 (--external-id-sha256), not both');
-    digest = digest.toLowerCase();
+  // Comma-separated: Terraform passes the digest of every external ID (rotation IDs too), the first being the one to use.
+  let digests: string[] | undefined;
+  if (raw.externalIdSha256 !== undefined) {
+    digests = raw.externalIdSha256.split(',').map((d) => d.trim());
+    for (const d of digests) {
+      if (!/^[0-9a-fA-F]{64}$/.test(d)) throw new UsageError('--external-id-sha256 must be one or more comma-separated SHA-256 digests of 64 hexadecimal digits each (of the external ID, then of each rotation ID)');
+    }
+    digests = digests.map((d) => d.toLowerCase());
   }
-  if (externalId === undefined && digest === undefined) {
+  if (externalId === undefined && digests === undefined) {
     throw new UsageError('validate needs the external ID (BATON_EXTERNAL_ID or --external-id-file) or its SHA-256 (--external-id-sha256 or BATON_EXTERNAL_ID_SHA256)');
   }
   const principalErr = checkString('trusted_principal_arn', raw.trustedPrincipalArn, '--trusted-principal-arn');
@@ -47,7 +50,7 @@ export function resolveValidateConfig(raw: RawValidateOptions): ValidateConfig {
   return {
     roleArn: raw.roleArn,
     externalId,
-    externalIdSha256: digest,
+    externalIdSha256: digests,
     trustedPrincipalArn: raw.trustedPrincipalArn,
     toggles,
     ssoRegion,
@@ -71,7 +74,10 @@ export function register(program: Command): void {
   addFeatureOptions(cmd);
   cmd
     .addOption(
-      new Option('--external-id-sha256 <hex>', 'SHA-256 of the external ID, instead of the external ID itself (compared with the trust policy\'s sts:ExternalId values)').env(
+      new Option(
+        '--external-id-sha256 <hex,...>',
+        "SHA-256 of the external ID, instead of the external ID itself; comma-separated with the digests of rotation IDs after it. With the external ID given too, these are the further IDs you own. Every sts:ExternalId value in the trust policy must be one of them",
+      ).env(
         'BATON_EXTERNAL_ID_SHA256',
       ),
     )

@@ -43,6 +43,9 @@ export function parsePolicy(doc: unknown): RawPolicy {
     } catch (e) {
       throw new PolicyParseError(`policy is not valid JSON: ${(e as Error).message}`);
     }
+    // JSON.parse keeps the last of two equal keys; AWS may read another. A judgement over such text proves nothing.
+    const duplicate = duplicateKey(text);
+    if (duplicate) throw new PolicyParseError(`policy has the key ${JSON.stringify(duplicate)} twice in one object: which one AWS applies cannot be proven`);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new PolicyParseError('policy must be a JSON object');
   const p = value as RawPolicy;
@@ -56,4 +59,38 @@ export function parsePolicy(doc: unknown): RawPolicy {
 /** How a report names a statement: its Sid, else its position. */
 export function statementLabel(s: RawStatement, index: number): string {
   return s.Sid ? `Sid "${s.Sid}"` : `Statement[${index}]`;
+}
+
+/**
+ * The first key that occurs twice in one object of valid JSON text, if any. A small scanner, not a parser: the text
+ * was already accepted by JSON.parse, so only strings, nesting and object keys need tracking.
+ */
+export function duplicateKey(text: string): string | undefined {
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (expectKey && top) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.has(key)) return key;
+        top.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (ch === '{') {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (ch === '[') {
+      stack.push(null);
+    } else if (ch === '}' || ch === ']') {
+      stack.pop();
+    } else if (ch === ',') {
+      expectKey = stack[stack.length - 1] instanceof Set;
+    }
+  }
+  return undefined;
 }

@@ -1,13 +1,13 @@
 /**
- * Finding the external ID when only its SHA-256 digest was given (Terraform passes nonsensitive(sha256(id)) so its
- * provisioner output stays visible): hash each value the trust policy compares sts:ExternalId with and keep the one
- * whose digest matches. The value found is the secret itself: never report it.
+ * Finding the external ID when only SHA-256 digests were given (Terraform passes nonsensitive(sha256(id)) of every
+ * ID so its provisioner output stays visible): hash each value the trust policy compares sts:ExternalId with and
+ * keep the one whose digest matches. The value found is the secret itself: never report it.
  */
-import { createHash } from 'node:crypto';
 import { conditionValuesFor } from '../policy/conditions';
 import { parsePolicy, toArray } from '../policy/document';
+import { sha256Hex } from '../policy/trust-judgement';
 
-export const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+export { sha256Hex };
 
 /** Every value compared with sts:ExternalId anywhere in the policy. */
 export function externalIdValues(policy: unknown): string[] {

@@ -20,8 +20,11 @@ export interface ValidateConfig {
   roleArn: string;
   /** The secret itself (env or file); or only its digest below. */
   externalId?: string;
-  /** Lower-case hex SHA-256 of the external ID: lets Terraform run validate without handling the secret. */
-  externalIdSha256?: string;
+  /**
+   * Lower-case hex SHA-256 digests of the external IDs the caller owns, the one to use first: lets Terraform run
+   * validate without handling the secret, and names the rotation IDs a trust policy may also hold.
+   */
+  externalIdSha256?: string[];
   /** ConductorOne's principal, the only one the trust policy may let in. */
   trustedPrincipalArn: string;
   toggles: Toggles;

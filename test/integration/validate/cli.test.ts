@@ -87,9 +87,12 @@ describe('usage and configuration errors: exit 2 before any AWS call', () => {
     expect(r.stderr).toMatch(/external ID must be .* \(contains a space\)/);
     expect(r.stderr).not.toContain('has a space');
   });
-  test('both the external ID and its digest, or a malformed digest', async () => {
-    expect((await cli([], { BATON_EXTERNAL_ID: EXTERNAL_ID, BATON_EXTERNAL_ID_SHA256: 'a'.repeat(64) })).stderr).toMatch(/not both/);
-    expect((await cli(['--external-id-sha256', 'xyz'])).code).toBe(2);
+  test('a malformed digest, alone or in a list', async () => {
+    for (const value of ['xyz', `${'a'.repeat(64)},`, `${'a'.repeat(64)},xyz`]) {
+      const r = await cli(['--external-id-sha256', value]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--external-id-sha256 must be one or more comma-separated SHA-256 digests/);
+    }
   });
   test('a malformed role ARN: the report names the rule, exit 2', async () => {
     const r = await cli(['--json'], { BATON_EXTERNAL_ID: EXTERNAL_ID, BATON_ROLE_ARN: 'arn:aws:iam:us-east-1:123456789012:role/X' });
