@@ -11,7 +11,7 @@
 import { parseRoleArn } from '../grammar/arn';
 import type { ContextValues } from '../policy/conditions';
 import { UnsupportedConditionError } from '../policy/conditions';
-import { parsePolicy, RawStatement, toArray } from '../policy/document';
+import { parsePolicy, PolicyParseError, RawStatement, toArray } from '../policy/document';
 import { evaluateTrust } from '../policy/trust';
 import { judgeTrustPolicy } from '../policy/trust-judgement';
 import { externalIdFromDigest, externalIdValues } from './external-id';
@@ -42,6 +42,12 @@ export const trustPolicyCheck: Check = {
     const { config, state } = ctx;
     const policy = state.trustPolicy;
     if (!policy) return fail('the role has no trust policy document');
+    try {
+      parsePolicy(policy);
+    } catch (e) {
+      if (e instanceof PolicyParseError) return fail(`the trust policy cannot be judged: ${e.message}`);
+      throw e;
+    }
     const digests = config.externalIdSha256 ?? [];
     // The ID to try ConductorOne with: the one given, else the value whose digest comes first (Terraform's
     // external_id; the others are rotation IDs).
