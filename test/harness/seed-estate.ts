@@ -120,6 +120,8 @@ export async function seedTestEstate(ctx: AwsContext, accountId = '123456789012'
   assume(multi, { resourceType: 'iam_user', resource: userArn['b.o+b=ops,1@corp-x'] });
   assume(multi, { resourceType: 'role', resource: trustsUser });
   assume(multi, { resourceType: 'iam_user', resource: userArn['carol'] });
+  // Allowed by name and then denied by name: the Deny wins, so no grant (sync once reported one).
+  await role('allowed-then-denied', trust([allow({ AWS: userArn['dave'] }), { Effect: 'Deny', Principal: { AWS: userArn['dave'] }, Action: 'sts:AssumeRole' }]));
   await mapLimit(Array.from({ length: 20 }, (_, i) => i), 8, (i) => role(`role-${String(i).padStart(3, '0')}`, trust([allow({ Service: 'lambda.amazonaws.com' })])));
 
   // Organizations: two member accounts and a closed (SUSPENDED) one.

@@ -134,3 +134,32 @@ export function conditionValuesFor(block: Record<string, Record<string, unknown>
   }
   return out;
 }
+
+export type ConditionBlock = Record<string, Record<string, unknown>>;
+
+/**
+ * A condition block evaluated as far as `known` allows: false when a known key already fails it, else the residual
+ * block of what could not be decided (keys not in `known`, operators this evaluator does not implement); an empty
+ * residual means the block holds. Used where part of a request is known (sync knows who the principal is, not which
+ * external ID or source IP it will send).
+ */
+export function partialConditions(block: ConditionBlock | undefined, known: ContextValues): false | ConditionBlock {
+  const residual: ConditionBlock = {};
+  for (const [operatorName, keys] of Object.entries(block ?? {})) {
+    let op: Operator | undefined;
+    try {
+      op = parseOperator(operatorName);
+    } catch (e) {
+      if (!(e instanceof UnsupportedConditionError)) throw e;
+    }
+    for (const [key, value] of Object.entries(keys ?? {})) {
+      const requestValues = lookup(known, key);
+      if (op && requestValues !== undefined) {
+        if (!keyMatches(op, asStrings(value), requestValues)) return false;
+        continue;
+      }
+      (residual[operatorName] ??= {})[key] = value;
+    }
+  }
+  return residual;
+}

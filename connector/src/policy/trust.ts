@@ -5,7 +5,7 @@
  * statement opens a hole. moto is no oracle here (it lets a missing ExternalId through); this module is tested
  * differentially against @cloud-copilot/iam-simulate instead.
  */
-import { ContextValues, conditionsMatch } from './conditions';
+import { ConditionBlock, ContextValues, conditionsMatch, partialConditions } from './conditions';
 import { parsePolicy, RawStatement, statementLabel, toArray } from './document';
 import { Caller, principalMatch, PrincipalMatch } from './principal';
 import { actionMatches } from './wildcard';
@@ -41,18 +41,54 @@ export interface TrustResult {
   needsIdentityPolicy?: boolean;
 }
 
-function statementApplies(s: RawStatement, req: Required<Pick<TrustRequest, 'principal' | 'action'>> & { context: ContextValues }): DecidingStatement['principalMatch'] | null {
+/** How a statement's Principal/NotPrincipal and Action/NotAction match the request, conditions aside; null when not. */
+function principalAndActionMatch(s: RawStatement, principal: Caller, action: string): DecidingStatement['principalMatch'] | null {
   let match: DecidingStatement['principalMatch'] | null;
-  if (s.Principal !== undefined) match = principalMatch(s.Principal, req.principal);
-  else if (s.NotPrincipal !== undefined) match = principalMatch(s.NotPrincipal, req.principal) ? null : 'not-principal';
+  if (s.Principal !== undefined) match = principalMatch(s.Principal, principal);
+  else if (s.NotPrincipal !== undefined) match = principalMatch(s.NotPrincipal, principal) ? null : 'not-principal';
   else match = null; // a trust policy statement without a principal applies to no one
   if (!match) return null;
-  if (s.Action !== undefined) {
-    if (!toArray(s.Action).some((p) => actionMatches(p, req.action))) return null;
-  } else if (s.NotAction !== undefined) {
-    if (toArray(s.NotAction).some((p) => actionMatches(p, req.action))) return null;
-  } else return null;
-  return conditionsMatch(s.Condition, req.context) ? match : null;
+  if (s.Action !== undefined) return toArray(s.Action).some((p) => actionMatches(p, action)) ? match : null;
+  if (s.NotAction !== undefined) return toArray(s.NotAction).some((p) => actionMatches(p, action)) ? null : match;
+  return null;
+}
+
+function statementApplies(s: RawStatement, req: Required<Pick<TrustRequest, 'principal' | 'action'>> & { context: ContextValues }): DecidingStatement['principalMatch'] | null {
+  const match = principalAndActionMatch(s, req.principal, req.action);
+  return match && conditionsMatch(s.Condition, req.context) ? match : null;
+}
+
+/** Under which conditions a principal may make the request: never, always, or when any one of `conditions` holds. */
+export type PrincipalAccess = { allowed: false } | { allowed: true; conditions?: AccessCondition[] };
+/** A residual condition block; `Not` (not an IAM operator) lists Deny blocks that, when one holds, take it away. */
+export type AccessCondition = Record<string, unknown> & { Not?: ConditionBlock[] };
+
+/**
+ * Whether `principal` may call `action` on the role, when only part of its request is known (`known`: for sync,
+ * the principal's own keys such as aws:PrincipalArn). Applies IAM's rule with what is left undecided kept as
+ * conditions: an applicable Deny whose condition holds on the known facts removes the access; a Deny that depends
+ * on unknown facts becomes a `Not` entry (the access holds unless that block holds); an Allow that depends on
+ * unknown facts keeps its residual block. Any one returned block suffices.
+ */
+export function principalAccess(policy: unknown, principal: Caller, action: string, known: ContextValues): PrincipalAccess {
+  const allows: ConditionBlock[] = [];
+  const denies: ConditionBlock[] = [];
+  let always = false;
+  for (const s of toArray(parsePolicy(policy).Statement)) {
+    if (!principalAndActionMatch(s, principal, action)) continue;
+    const residual = partialConditions(s.Condition, known);
+    if (residual === false) continue;
+    const unconditional = Object.keys(residual).length === 0;
+    if (s.Effect === 'Deny') {
+      if (unconditional) return { allowed: false };
+      denies.push(residual);
+    } else if (unconditional) always = true;
+    else allows.push(residual);
+  }
+  if (!always && !allows.length) return { allowed: false };
+  if (always && !denies.length) return { allowed: true };
+  const blocks = always ? [{}] : allows;
+  return { allowed: true, conditions: blocks.map((b) => ({ ...b, ...(denies.length ? { Not: denies } : {}) })) };
 }
 
 export function evaluateTrust(policy: unknown, request: TrustRequest): TrustResult {

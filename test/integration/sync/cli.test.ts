@@ -64,7 +64,7 @@ test('--json prints a machine summary; with --role-arn and the external ID every
   const run = await c1(['sync', '-o', out, '--json', '--role-arn', 'arn:aws:iam::123456789012:role/ConductorOneIntegration'], { BATON_EXTERNAL_ID: EXTERNAL_ID });
   expect(run.code).toBe(0);
   const summary = JSON.parse(run.stdout);
-  expect(summary).toMatchObject({ ok: true, output: out, assumedRole: true, counts: { iam_user: 34, role: 27 }, calls: { 'sts:AssumeRole': 1 } });
+  expect(summary).toMatchObject({ ok: true, output: out, assumedRole: true, counts: { iam_user: 34, role: 28 }, calls: { 'sts:AssumeRole': 1 } });
   expect(summary.callerArn).toMatch(/assumed-role\/ConductorOneIntegration\//);
   expect(JSON.parse(readFileSync(out, 'utf8')).source.callerArn).toMatch(/assumed-role\/ConductorOneIntegration\//);
   expect(run.stdout + run.stderr + readFileSync(out, 'utf8')).not.toContain(EXTERNAL_ID);

@@ -42,10 +42,17 @@ test('a full sync yields exactly the expected grants, valid against the schema',
   expect(validate(snapshot)).toBe(true);
   expect(validate.errors ?? []).toEqual([]);
   expect(snapshot.grants.map((g) => g.id)).toEqual(estate.expectedGrants);
-  expect(stats.counts).toEqual({ account: 3, group: 13, iam_user: 34, identity_provider: 2, role: 27, sso_group: 3, sso_user: 3 });
+  expect(stats.counts).toEqual({ account: 3, group: 13, iam_user: 34, identity_provider: 2, role: 28, sso_group: 3, sso_user: 3 });
   // The suspended account is a warning, not a resource.
   expect(snapshot.warnings).toEqual([{ source: 'organizations:account', message: `account ${estate.accounts.suspended} (retired) is SUSPENDED: left out, with its Identity Center assignments` }]);
   expect(snapshot.resources.some((r) => r.id.resource === estate.accounts.suspended)).toBe(false);
+});
+
+test('a user allowed and then denied by the same trust policy is not granted the role', async () => {
+  const { snapshot } = await sync();
+  const role = find(snapshot, 'role', (r) => r.displayName === 'allowed-then-denied')[0];
+  expect(role).toBeDefined();
+  expect(snapshot.grants.filter((g) => g.entitlement === `role:${role.id.resource}:assignment`)).toEqual([]);
 });
 
 test('IAM calls are the GAAD crawl and the fixed list calls, never per entity', async () => {

@@ -19,7 +19,7 @@ const SAML = 'arn:aws:iam::123456789012:saml-provider/idp';
 const known = { users: new Set([U]), roles: new Set([R]), providers: new Set([SAML]) };
 
 describe('trust analysis', () => {
-  test('principals, wildcard actions, Deny ignored, non-identities kept in the profile', () => {
+  test('principals, wildcard actions, Deny applied, non-identities kept in the profile', () => {
     const t = analyzeTrust(
       {
         Statement: [
@@ -27,20 +27,48 @@ describe('trust analysis', () => {
           { Effect: 'Allow', Principal: { AWS: R, Service: ['ec2.amazonaws.com'] }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'sts:ExternalId': 'secret' } } },
           { Effect: 'Allow', Principal: { Federated: [SAML, 'cognito-identity.amazonaws.com'] }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'SAML:aud': 'x' } } },
           { Effect: 'Deny', Principal: { AWS: U }, Action: 'sts:AssumeRole' },
+        ],
+      },
+      known,
+    );
+    // U is allowed by the first statement and denied by the fourth: no grant (the Deny wins, as in IAM).
+    expect(t.grants).toEqual([
+      { principal: { resourceType: 'role', resource: R }, conditions: [{ StringEquals: { 'sts:ExternalId': '<redacted>' } }] },
+      { principal: { resourceType: 'identity_provider', resource: SAML }, conditions: [{ StringEquals: { 'SAML:aud': 'x' } }] },
+    ]);
+    expect(t.accounts).toEqual(['111122223333', '444455556666']);
+    expect(t.services).toEqual(['ec2.amazonaws.com']);
+    expect(t.external).toEqual(['arn:aws:iam::444455556666:role/x', 'cognito-identity.amazonaws.com']);
+  });
+
+  test('an unconditional Allow beats a conditional one; Principal "*" lets in a named principal whatever it is named for', () => {
+    const t = analyzeTrust(
+      {
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: R }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'secret' } } },
           { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' },
           { Effect: 'Allow', Principal: { AWS: U }, Action: 'sts:TagSession' },
         ],
       },
       known,
     );
-    expect(t.grants).toEqual([
-      { principal: { resourceType: 'iam_user', resource: U }, conditions: undefined },
-      { principal: { resourceType: 'role', resource: R }, conditions: { StringEquals: { 'sts:ExternalId': '<redacted>' } } },
-      { principal: { resourceType: 'identity_provider', resource: SAML }, conditions: { StringEquals: { 'SAML:aud': 'x' } } },
-    ]);
-    expect(t.accounts).toEqual(['111122223333', '444455556666']);
-    expect(t.services).toEqual(['ec2.amazonaws.com']);
-    expect(t.external).toEqual(['*', 'arn:aws:iam::444455556666:role/x', 'cognito-identity.amazonaws.com']);
+    // U is named only for sts:TagSession, but "*" lets it assume the role too.
+    expect(t.grants).toEqual([{ principal: { resourceType: 'role', resource: R } }, { principal: { resourceType: 'iam_user', resource: U } }]);
+    expect(t.external).toEqual(['*']);
+  });
+
+  test('a Deny decided by who the principal is applies; one that depends on the request stays as a Not condition', () => {
+    const t = analyzeTrust(
+      {
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: [U, R] }, Action: 'sts:AssumeRole' },
+          { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { ArnEquals: { 'aws:PrincipalArn': U } } },
+          { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' }, StringEquals: { 'aws:PrincipalType': 'AssumedRole' } } },
+        ],
+      },
+      known,
+    );
+    expect(t.grants).toEqual([{ principal: { resourceType: 'role', resource: R }, conditions: [{ Not: [{ Bool: { 'aws:MultiFactorAuthPresent': 'false' } }] }] }]);
   });
 
   test('policy documents decode URL-encoded (AWS) and raw (moto GAAD)', () => {

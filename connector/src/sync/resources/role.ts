@@ -1,73 +1,89 @@
 /**
- * IAM roles: one `assignment` entitlement each; grants from the trust policy. IAM users and roles of this account
- * named in an Allow statement for sts:AssumeRole are principals (a role's grant expands to those holding its own
- * assignment, as baton-aws does); SAML/OIDC providers of this account for AssumeRoleWithSAML/WithWebIdentity are
- * principals with the statement's conditions (audience...) kept. Services, other accounts and anyone ("*") are not
- * synced identities: they go in the role's profile. Deny statements are not evaluated (reported grants may be
- * narrower in practice, never missing).
+ * IAM roles: one `assignment` entitlement each; grants from the trust policy (analyzeTrust below), with Deny
+ * statements and conditions applied as IAM applies them. A role's grant expands to those holding its own
+ * assignment, as baton-aws does.
  */
 import type { RoleDetail } from '@aws-sdk/client-iam';
 import { entitlementId, grantId, GRANTABLE_TO, RESOURCE_TYPES, ResourceId, SLUGS } from '../../model/ids';
 import { mergeGrants, ResourceTypeSyncer } from '../engine';
-import { parsePolicy } from '../../policy/document';
+import type { ContextValues } from '../../policy/conditions';
+import { parsePolicy, toArray } from '../../policy/document';
+import { principalAccess } from '../../policy/trust';
 import type { AwsSyncState } from '../aws/state';
 import type { Entitlement, Grant, Resource, SyncWarning } from '../types';
 import { accountRef, compact, iso, tagsOf } from './common';
 
-type Action = 'sts:AssumeRole' | 'sts:AssumeRoleWithSAML' | 'sts:AssumeRoleWithWebIdentity';
-
-interface Statement {
-  Effect?: string;
-  Action?: string | string[];
-  Principal?: '*' | Record<string, string | string[]>;
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-/** IAM action patterns: case-insensitive, `*` and `?` wildcards. */
-function allows(patterns: string[], action: Action): boolean {
-  return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action));
-}
-
 /** The external ID is a secret shared with the trusted party: keep that the condition exists, never its value. */
-function redact(cond: Record<string, Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
-  if (!cond) return undefined;
-  return Object.fromEntries(
-    Object.entries(cond).map(([op, kv]) => [op, Object.fromEntries(Object.entries(kv).map(([k, v]) => [k, /^sts:externalid$/i.test(k) ? '<redacted>' : v]))]),
-  );
+function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /^sts:externalid$/i.test(k) ? '<redacted>' : redact(v)]));
 }
 
 export interface TrustAnalysis {
-  grants: { principal: ResourceId; conditions?: Record<string, unknown> }[];
+  /** Each grant holds always, or when any one of its condition blocks holds (see policy/trust.ts principalAccess). */
+  grants: { principal: ResourceId; conditions?: Record<string, unknown>[] }[];
   services: string[];
   accounts: string[];
   external: string[];
 }
 
-export function analyzeTrust(doc: unknown, known: { users: Set<string>; roles: Set<string>; providers: Set<string> }): TrustAnalysis {
+export interface KnownPrincipals {
+  users: Set<string>;
+  roles: Set<string>;
+  providers: Set<string>;
+}
+
+const accountOf = (arn: string) => arn.split(':')[4];
+
+/** The principal's own request facts, known whatever it sends: what Deny and Allow conditions on them decide. */
+function principalFacts(arn: string, type: 'User' | 'AssumedRole'): ContextValues {
+  return { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': accountOf(arn), 'aws:PrincipalType': type };
+}
+
+/**
+ * Who the trust policy lets assume the role. Candidates are this account's users, roles and SAML/OIDC providers
+ * that an Allow statement names; each is then judged by the evaluator's rules (policy/trust.ts principalAccess):
+ * an applicable Deny removes the grant, a condition on facts not known at sync time (external ID, SAML audience,
+ * source IP) stays on the grant. Anyone ("*"), services, other accounts and principals of other accounts are not
+ * synced identities: they go in the role's profile.
+ */
+export function analyzeTrust(doc: unknown, known: KnownPrincipals): TrustAnalysis {
+  const statements = toArray(parsePolicy(doc).Statement);
   const out: TrustAnalysis = { grants: [], services: [], accounts: [], external: [] };
-  const statements = list((doc as { Statement?: Statement | Statement[] })?.Statement);
+  const candidates = new Map<string, { type: 'iam_user' | 'role' | 'identity_provider' }>();
   for (const st of statements) {
-    if (st.Effect !== 'Allow' || !st.Principal) continue;
-    const actions = list(st.Action);
-    const conditions = redact(st.Condition);
-    const principal = st.Principal === '*' ? { AWS: '*' } : st.Principal;
-    if (allows(actions, 'sts:AssumeRole')) {
-      for (const p of list(principal.AWS)) {
-        const account = /^\d{12}$/.test(p) ? p : /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1];
-        if (p === '*') out.external.push('*');
-        else if (account) out.accounts.push(account);
-        else if (known.users.has(p)) out.grants.push({ principal: { resourceType: 'iam_user', resource: p }, conditions });
-        else if (known.roles.has(p)) out.grants.push({ principal: { resourceType: 'role', resource: p }, conditions });
-        else out.external.push(p);
-      }
-      out.services.push(...list(principal.Service));
+    if (st.Effect !== 'Allow') continue;
+    // NotPrincipal with Allow lets in nearly anyone: recorded like "*", not as grants to each identity.
+    if (st.Principal === undefined) {
+      if (st.NotPrincipal !== undefined) out.external.push('*');
+      continue;
     }
-    const federatedAction = allows(actions, 'sts:AssumeRoleWithSAML') || allows(actions, 'sts:AssumeRoleWithWebIdentity');
-    for (const p of federatedAction ? list(principal.Federated) : []) {
-      if (known.providers.has(p)) out.grants.push({ principal: { resourceType: 'identity_provider', resource: p }, conditions });
+    const principal = (st.Principal === '*' ? { AWS: '*' } : st.Principal) as Record<string, unknown>;
+    if (!principal || typeof principal !== 'object') continue;
+    for (const p of toArray(principal.AWS as string | string[] | undefined)) {
+      if (typeof p !== 'string') continue;
+      const account = /^\d{12}$/.test(p) ? p : /^arn:[^:]+:iam::(\d{12}):root$/.exec(p)?.[1];
+      if (account) out.accounts.push(account);
+      else if (known.users.has(p)) candidates.set(p, { type: 'iam_user' });
+      else if (known.roles.has(p)) candidates.set(p, { type: 'role' });
       else out.external.push(p);
+    }
+    out.services.push(...toArray(principal.Service as string | string[] | undefined).filter((x) => typeof x === 'string'));
+    for (const p of toArray(principal.Federated as string | string[] | undefined)) {
+      if (typeof p !== 'string') continue;
+      if (known.providers.has(p)) candidates.set(p, { type: 'identity_provider' });
+      else out.external.push(p);
+    }
+  }
+  for (const [arn, { type }] of candidates) {
+    const accesses =
+      type === 'identity_provider'
+        ? [principalAccess(doc, arn, /:saml-provider\//.test(arn) ? 'sts:AssumeRoleWithSAML' : 'sts:AssumeRoleWithWebIdentity', {})]
+        : [principalAccess(doc, arn, 'sts:AssumeRole', principalFacts(arn, type === 'iam_user' ? 'User' : 'AssumedRole'))];
+    for (const a of accesses) {
+      if (!a.allowed) continue;
+      out.grants.push({ principal: { resourceType: type, resource: arn }, ...(a.conditions ? { conditions: a.conditions.map((c) => redact(c) as Record<string, unknown>) } : {}) });
     }
   }
   const uniq = (a: string[]) => [...new Set(a)].sort();
@@ -102,7 +118,7 @@ export function buildRoles(s: AwsSyncState): { resources: Resource[]; entitlemen
         entitlement: eid,
         principal: g.principal,
         ...(g.principal.resourceType === 'role' ? { expandable: [entitlementId(g.principal, SLUGS.assignment)] } : {}),
-        ...(g.conditions ? { conditions: [g.conditions] } : {}),
+        ...(g.conditions ? { conditions: g.conditions } : {}),
       });
     }
   }
