@@ -67,6 +67,8 @@ function principalProblems(s: RawStatement, trusted: Set<string>): string[] {
         else if (e === '*') problems.push('names the AWS principal "*": it lets in every AWS principal of every account');
         else if (/^\d{12}$/.test(e) || /^arn:[^:]+:iam::\d{12}:root$/.test(e)) {
           const account = e.replace(/^arn:[^:]+:iam::(\d{12}):root$/, '$1');
+          // A bare account ID is how one may also write a trusted account root.
+          if ([...trusted].some((t) => /^arn:[^:]+:iam::\d{12}:root$/.test(t) && accountOf(t) === account)) continue;
           // An account narrowed to the trusted principal by an exact aws:PrincipalArn condition is that principal.
           if (pinsPrincipalArn(s, trusted) && [...trusted].every((t) => accountOf(t) === account)) continue;
           problems.push(`lets in account ${e.replace(/^arn:[^:]+:iam::(\d{12}):root$/, '$1')}: any principal that account allows to assume the role`);

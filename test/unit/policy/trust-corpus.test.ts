@@ -106,3 +106,16 @@ test('a policy with the same key twice in one object is refused: which one AWS a
     });
   expect(await run()).toMatchObject({ status: 'fail', message: expect.stringMatching(/^the trust policy cannot be judged: policy has the key "StringEquals" twice in one object/) });
 });
+
+test('a trusted account root may also be written as the bare account ID; another account may not', async () => {
+  const { judgeTrustPolicy } = await import('../../../connector/src/policy/trust-judgement');
+  const policy = (aws: string) => ({ Statement: [{ Effect: 'Allow', Principal: { AWS: aws }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': OURS } } }] });
+  const root = 'arn:aws:iam::765656841499:root';
+  expect(judgeTrustPolicy(policy('765656841499'), [root], { value: OURS }).safe).toBe(true);
+  expect(judgeTrustPolicy(policy(root), [root], { value: OURS }).safe).toBe(true);
+  expect(judgeTrustPolicy(policy('210987654321'), [root], { value: OURS }).findings).toEqual([
+    { statement: 'Statement[0]', problem: 'lets in account 210987654321: any principal that account allows to assume the role' },
+  ]);
+  // A role principal does not make its account trusted.
+  expect(judgeTrustPolicy(policy('765656841499'), [C1], { value: OURS }).safe).toBe(false);
+});
