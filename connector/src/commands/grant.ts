@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import { wholeNumber } from './parsers';
 import { createAwsContext, AwsContext } from '../aws';
 import { UsageError } from '../errors';
+import { visible } from '../text';
 import {
   FriendlyNames,
   friendlyShape,
@@ -91,11 +92,12 @@ function printResult(r: ProvisionResult, json: boolean, ctx: AwsContext, dryRun:
     process.stdout.write(`${JSON.stringify({ ...r, ids, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
     return;
   }
-  for (const w of r.warnings) process.stderr.write(`c1-aws: warning: ${w}\n`);
-  process.stdout.write(`${r.message}\n`);
+  // Messages and inputs name AWS principals and groups: escaped (../text.ts); --json stays exact.
+  for (const w of r.warnings) process.stderr.write(`c1-aws: warning: ${visible(w)}\n`);
+  process.stdout.write(`${visible(r.message)}\n`);
   for (const c of r.changes) {
-    if (dryRun) process.stdout.write(`  would call ${c.call} ${JSON.stringify(c.input)}\n`);
-    else process.stdout.write(`  ${c.call}: request ID ${c.requestId ?? 'unknown'}${c.operationRequestId ? `, assignment request ${c.operationRequestId}` : ''}\n`);
+    if (dryRun) process.stdout.write(`  would call ${visible(c.call)} ${visible(JSON.stringify(c.input))}\n`);
+    else process.stdout.write(`  ${visible(c.call)}: request ID ${visible(c.requestId ?? 'unknown')}${c.operationRequestId ? `, assignment request ${visible(c.operationRequestId)}` : ''}\n`);
   }
 }
 
@@ -123,7 +125,7 @@ export async function runProvision(verb: ProvisionVerb, raw: RawProvisionOptions
     if (json) {
       process.stdout.write(`${JSON.stringify({ verb, status: 'failed', error: { code: err.code, message: err.message, requestId: err.requestId }, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
     } else {
-      process.stderr.write(`c1-aws: ${verb} failed: ${err.message}\n`);
+      process.stderr.write(`c1-aws: ${verb} failed: ${visible(err.message)}\n`);
     }
     process.exitCode = 1;
   } finally {
