@@ -14,8 +14,9 @@
  *        symlink), or
  *      - not set: with BATON_ROLE_ARN removed from its environment, so the caller's own credentials read the estate;
  *      the step exits with sync's code.
- * Each runs as a child process of this node binary and this CLI entry, with an argv array (no shell); a child
- * killed by a signal ends the step with 128 + the signal number, as a shell reports it.
+ * Each runs as a child process of this node binary and this CLI entry, with an argv array (no shell); SIGINT,
+ * SIGTERM and SIGHUP are passed on to it, and a child killed by a signal ends the step with 128 + the signal number,
+ * as a shell reports it.
  */
 import { spawn, StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
@@ -66,8 +67,17 @@ export function planStep(env: NodeJS.ProcessEnv): StepPlan {
 export function runCli(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions = 'inherit'): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_ENTRY, ...args], { env, stdio, shell: false });
-    child.once('error', reject);
+    // An interrupted apply signals this process: pass it on, so no child is left running on its own.
+    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const sig of signals) process.on(sig, forward);
+    const unhook = () => signals.forEach((sig) => process.off(sig, forward));
+    child.once('error', (e) => {
+      unhook();
+      reject(e);
+    });
     child.once('close', (code, signal) => {
+      unhook();
       if (code !== null) resolve(code);
       else resolve(128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
     });

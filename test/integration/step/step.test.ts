@@ -6,6 +6,7 @@
  *     else (unset BATON_ROLE_ARN; c1 sync --output "$C1_SNAPSHOT_PATH"); fi; fi
  * plus: a bad step environment exits 2 before anything runs, files are 0600, the report never follows a symlink.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,4 +133,41 @@ describe('a bad step environment exits 2 naming the variable, before validate ru
     expect(r.stderr).not.toMatch(/\x1b/);
     expect(r.stdout).toBe('');
   });
+});
+
+test('an interrupted step passes the signal on: its child does not outlive it, exit 128 + signal', async () => {
+  // No role: validate keeps retrying iam:GetRole for BATON_VALIDATE_WAIT seconds, long enough to interrupt it.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_') && !k.startsWith('C1_')));
+  const stepProcess = spawn(process.execPath, [BIN, 'step'], {
+    env: { ...base, ...moto.env, BATON_ROLE_ARN: roleArn(), BATON_EXTERNAL_ID_SHA256: DIGEST, BATON_VALIDATE_WAIT: '120', C1_SYNC_STEP: 'validate' },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((resolve) => stepProcess.on('close', (code) => resolve(code)));
+  const children = () => {
+    try {
+      return execFileSync('ps', ['-o', 'pid=', '--ppid', String(stepProcess.pid)], { encoding: 'utf8' }).split('\n').map((l) => Number(l.trim())).filter(Boolean);
+    } catch {
+      return []; // ps exits 1 when there is none
+    }
+  };
+  let child: number[] = [];
+  for (let i = 0; i < 100 && child.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    child = children();
+  }
+  expect(child).toHaveLength(1);
+  // Let the child start up before the signal (a node still loading dies of it either way).
+  await new Promise((r) => setTimeout(r, 1500));
+  stepProcess.kill('SIGTERM');
+  expect(await exited).toBe(128 + 15);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 50 && alive(child[0]); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(alive(child[0])).toBe(false);
 });
