@@ -10,13 +10,20 @@ import { visible } from './text';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
+/** A commander error message (one line, ending in a newline) with everything foreign in it made visible. */
+export function formatCommanderError(str: string): string {
+  const body = visible(str.replace(/\n$/, '')).replace(/\\x0a(\(Did you mean [^()]*\?\))$/, '\n$1');
+  return `${body}\n`;
+}
+
 export function buildProgram(): Command {
   const program = new Command('c1-aws')
     .description("Validate, sync and provision the IAM role that ConductorOne's AWS connector assumes.")
     .showHelpAfterError()
-    // Commander quotes bad values in its errors: escape their control characters, line by line (its own
-    // messages may span lines). Set before the commands are added, which inherit it.
-    .configureOutput({ outputError: (str, write) => write(str.split('\n').map(visible).join('\n')) })
+    // Commander quotes bad values (argv, BATON_* env) in its errors: escape them, newlines included. Its one
+    // multi-line message, a trailing "(Did you mean ...?)", keeps its line. Set before the commands are added,
+    // which inherit it.
+    .configureOutput({ outputError: (str, write) => write(formatCommanderError(str)) })
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;

@@ -84,7 +84,7 @@ export function register(program: Command): void {
   addAccessOptions(cmd);
   addFeatureOptions(cmd);
   cmd
-    .addOption(new Option('-o, --output <file>', 'snapshot file to write (atomically: temp file + rename)').makeOptionMandatory())
+    .addOption(new Option('-o, --output <file>', 'snapshot file to write: atomically (temp file + rename), mode 0600, a symlink at the path replaced, never followed').makeOptionMandatory())
     .addOption(new Option('--concurrency <n>', 'AWS calls in flight at once').env('BATON_SYNC_CONCURRENCY').argParser(concurrency).default(DEFAULT_CONCURRENCY))
     .addOption(
       new Option('--assignment-strategy <how>', 'read Identity Center assignments per (account, permission set), per principal, or whichever needs fewer calls')

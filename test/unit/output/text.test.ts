@@ -2,6 +2,7 @@
  * Human output escapes control, format and bidi characters: a name from AWS cannot fake a line of our output, move
  * the cursor, hide what follows or reorder it. Each printer gets hostile names; JSON forms keep them exact.
  */
+import { formatCommanderError } from '../../../connector/src/cli';
 import { formatProvisionResult } from '../../../connector/src/commands/grant';
 import { formatSummary } from '../../../connector/src/commands/sync';
 import type { SyncResult } from '../../../connector/src/sync';
@@ -104,4 +105,10 @@ describe('every human printer', () => {
       expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
     }
   });
+});
+
+test("commander's errors quote bad values escaped, newlines included; its own suggestion line stays", () => {
+  const out = formatCommanderError(`error: option '--concurrency <n>' argument '1\x1b[2J\n${FORGED}' is invalid.\n`);
+  expect(out).toBe(`error: option '--concurrency <n>' argument '1\\x1b[2J\\x0a${FORGED}' is invalid.\n`);
+  expect(formatCommanderError("error: unknown command 'synk'\n(Did you mean sync?)\n")).toBe("error: unknown command 'synk'\n(Did you mean sync?)\n");
 });
