@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import { wholeNumber } from './parsers';
 import { createAwsContext, AwsContext } from '../aws';
 import { UsageError } from '../errors';
+import { visible } from '../text';
 import {
   FriendlyNames,
   friendlyShape,
@@ -86,17 +87,26 @@ function requestOf(verb: ProvisionVerb, raw: RawProvisionOptions): ProvisionRequ
   return { entitlement: raw.entitlement!, principalType: raw.principalType!, principal: raw.principal! };
 }
 
+/** The human form of a result: warnings for stderr, the message and its calls for stdout. */
+export function formatProvisionResult(r: Pick<ProvisionResult, 'message' | 'warnings' | 'changes'>, dryRun: boolean): { stdout: string; stderr: string } {
+  // Messages and inputs name AWS principals and groups: escaped (../text.ts); --json stays exact.
+  const stderr = r.warnings.map((w) => `c1-aws: warning: ${visible(w)}\n`).join('');
+  const lines = [visible(r.message)];
+  for (const c of r.changes) {
+    if (dryRun) lines.push(`  would call ${visible(c.call)} ${visible(JSON.stringify(c.input))}`);
+    else lines.push(`  ${visible(c.call)}: request ID ${visible(c.requestId ?? 'unknown')}${c.operationRequestId ? `, assignment request ${visible(c.operationRequestId)}` : ''}`);
+  }
+  return { stdout: `${lines.join('\n')}\n`, stderr };
+}
+
 function printResult(r: ProvisionResult, json: boolean, ctx: AwsContext, dryRun: boolean, ids: ProvisionIds) {
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...r, ids, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
     return;
   }
-  for (const w of r.warnings) process.stderr.write(`c1-aws: warning: ${w}\n`);
-  process.stdout.write(`${r.message}\n`);
-  for (const c of r.changes) {
-    if (dryRun) process.stdout.write(`  would call ${c.call} ${JSON.stringify(c.input)}\n`);
-    else process.stdout.write(`  ${c.call}: request ID ${c.requestId ?? 'unknown'}${c.operationRequestId ? `, assignment request ${c.operationRequestId}` : ''}\n`);
-  }
+  const { stdout, stderr } = formatProvisionResult(r, dryRun);
+  process.stderr.write(stderr);
+  process.stdout.write(stdout);
 }
 
 export async function runProvision(verb: ProvisionVerb, raw: RawProvisionOptions): Promise<void> {
@@ -123,7 +133,7 @@ export async function runProvision(verb: ProvisionVerb, raw: RawProvisionOptions
     if (json) {
       process.stdout.write(`${JSON.stringify({ verb, status: 'failed', error: { code: err.code, message: err.message, requestId: err.requestId }, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
     } else {
-      process.stderr.write(`c1-aws: ${verb} failed: ${err.message}\n`);
+      process.stderr.write(`c1-aws: ${verb} failed: ${visible(err.message)}\n`);
     }
     process.exitCode = 1;
   } finally {

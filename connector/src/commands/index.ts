@@ -9,3 +9,4 @@ import { register as registerGrant } from './grant'; COMMANDS.push(registerGrant
 import { register as registerRevoke } from './revoke'; COMMANDS.push(registerRevoke);
 import { register as registerSync } from './sync'; COMMANDS.push(registerSync);
 import { register as registerDiff } from './diff'; COMMANDS.push(registerDiff);
+import { register as registerStep } from './step'; COMMANDS.push(registerStep);

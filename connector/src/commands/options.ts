@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { AwsAccessOptions, RetryMode } from '../aws';
 import { parseRoleArn } from '../grammar/arn';
 import { checkNumber, checkString } from '../grammar/check';
+import { checkExternalId } from '../grammar/external-id';
 import { UsageError } from '../errors';
 import type { Toggles } from '../policy/capabilities';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
@@ -24,6 +25,11 @@ export interface RawAccessOptions {
   region?: string;
   retryMode?: RetryMode;
   maxAttempts?: number;
+  /**
+   * The principal the role trusts, where the command knows it (validate's --trusted-principal-arn): picks the
+   * external ID's length rule (grammar/external-id.ts). Commands that only assume the role leave it unset: STS's limits.
+   */
+  trustedPrincipalArn?: string;
 }
 
 export interface RawFeatureOptions {
@@ -64,7 +70,7 @@ export interface ResolvedAccess {
   access: AwsAccessOptions;
 }
 
-/** Reads the external ID from argv, env or file; validates it without ever echoing it. */
+/** Reads the external ID from argv, env or file; validates it (rule by raw.trustedPrincipalArn) without ever echoing it. */
 export function resolveExternalId(raw: RawAccessOptions, warn: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): string | undefined {
   let id = raw.externalId;
   if (raw.externalIdFile) {
@@ -78,7 +84,7 @@ export function resolveExternalId(raw: RawAccessOptions, warn: (m: string) => vo
     warn('c1-aws: warning: --external-id on the command line is visible to other processes; prefer BATON_EXTERNAL_ID or --external-id-file');
   }
   if (id === undefined) return undefined;
-  const err = checkString('external_id', id, 'external ID');
+  const err = checkExternalId(id, raw.trustedPrincipalArn, 'external ID');
   if (err) throw new UsageError(err);
   return id;
 }

@@ -12,6 +12,7 @@ import { UsageError } from '../errors';
 import { DEFAULT_CONCURRENCY, serializeSnapshot, syncAws, SyncResult, writeFileAtomic } from '../sync';
 import { SyncError } from '../sync/engine';
 import { createReporter } from '../sync/progress';
+import { visible } from '../text';
 import { checkScimEndpoint, checkScimToken, ScimConfig } from '../sync/aws/scim';
 import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
 
@@ -60,20 +61,21 @@ export function resolveScim(raw: RawSyncOptions, env = process.env): ScimConfig 
 
 /** Says plainly whose credentials read the estate: the role (assumed) or the caller's own. */
 export function identityLine(r: SyncResult, assumed: boolean): string {
-  const who = r.snapshot.source.callerArn ?? 'unknown caller';
+  const who = visible(r.snapshot.source.callerArn ?? 'unknown caller');
   return assumed
     ? `synced as ${who}: the role, assumed with the external ID`
     : `synced as ${who}: the caller's own credentials (the role was not assumed; give --role-arn and the external ID to sync as the role)`;
 }
 
+/** The human summary (stderr). Caller ARN, path, resource types and warnings are shown with control characters escaped. */
 export function formatSummary(r: SyncResult, output: string, assumed: boolean): string {
-  const lines = [identityLine(r, assumed), `wrote ${output} in ${(r.stats.durationMs / 1000).toFixed(1)} s`, 'resources:'];
-  for (const [type, n] of Object.entries(r.stats.counts).sort()) lines.push(`  ${type.padEnd(20)} ${n}`);
+  const lines = [identityLine(r, assumed), `wrote ${visible(output)} in ${(r.stats.durationMs / 1000).toFixed(1)} s`, 'resources:'];
+  for (const [type, n] of Object.entries(r.stats.counts).sort()) lines.push(`  ${visible(type).padEnd(20)} ${n}`);
   lines.push(`entitlements: ${r.snapshot.entitlements.length}`, `grants: ${r.stats.grants}`, `AWS calls: ${r.stats.totalCalls}`);
-  for (const [api, n] of Object.entries(r.stats.calls)) lines.push(`  ${api.padEnd(48)} ${n}`);
+  for (const [api, n] of Object.entries(r.stats.calls)) lines.push(`  ${visible(api).padEnd(48)} ${n}`);
   if (r.stats.assignmentStrategy) lines.push(`Identity Center assignments read ${r.stats.assignmentStrategy}`);
   lines.push(`warnings: ${r.snapshot.warnings.length}`);
-  for (const w of r.snapshot.warnings) lines.push(`  ${w.source}: ${w.message}`);
+  for (const w of r.snapshot.warnings) lines.push(`  ${visible(w.source)}: ${visible(w.message)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -82,7 +84,7 @@ export function register(program: Command): void {
   addAccessOptions(cmd);
   addFeatureOptions(cmd);
   cmd
-    .addOption(new Option('-o, --output <file>', 'snapshot file to write (atomically: temp file + rename)').makeOptionMandatory())
+    .addOption(new Option('-o, --output <file>', 'snapshot file to write: atomically (temp file + rename), mode 0600, a symlink at the path replaced, never followed').makeOptionMandatory())
     .addOption(new Option('--concurrency <n>', 'AWS calls in flight at once').env('BATON_SYNC_CONCURRENCY').argParser(concurrency).default(DEFAULT_CONCURRENCY))
     .addOption(
       new Option('--assignment-strategy <how>', 'read Identity Center assignments per (account, permission set), per principal, or whichever needs fewer calls')
@@ -123,7 +125,7 @@ export function register(program: Command): void {
       } catch (e) {
         if (!(e instanceof SyncError)) throw e;
         if (raw.json) process.stdout.write(`${JSON.stringify({ ok: false, phase: e.phase, error: e.message, calls: ctx.calls.toJSON() }, null, 2)}\n`);
-        process.stderr.write(`c1-aws: sync failed, ${raw.output} left as it was: ${e.message}\n`);
+        process.stderr.write(`c1-aws: sync failed, ${visible(raw.output)} left as it was: ${visible(e.message)}\n`);
         process.exitCode = 1;
       } finally {
         ctx.destroy();

@@ -5,7 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { bool, wholeNumber } from './parsers';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writePrivateFile } from '../files';
 import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { checkString } from '../grammar/check';
@@ -107,11 +108,14 @@ export function register(program: Command): void {
     });
 }
 
-/** Writes the report file (its directory created), readable by the owner only: it names the role and the caller. */
+/**
+ * Writes the report file (its directory created), readable by the owner only: it names the role and the caller.
+ * Mode 0600 (a stricter existing mode is kept), never through a symlink at the path (../files.ts).
+ */
 function writeReport(file: string, text: string): void {
   try {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeFileSync(file, text, { mode: 0o600 });
+    writePrivateFile(file, text);
   } catch (e) {
     throw new UsageError(`--report: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -1,6 +1,7 @@
 /** Grants added, removed and changed between two snapshots, by principal and entitlement (for `c1-aws diff`). */
 import type { Grant, Snapshot } from './types';
 import { resourceKey } from './snapshot';
+import { visible } from '../text';
 
 export interface GrantChange {
   grant: string;
@@ -36,7 +37,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
   };
 }
 
-/** Human form: one block per principal, `+` added, `-` removed, `~` changed. */
+/** Human form: one block per principal, `+` added, `-` removed, `~` changed. Names and ids come from AWS: escaped. */
 export function formatDiff(d: SnapshotDiff): string {
   const rows = [...d.added.map((c) => ['+', c] as const), ...d.removed.map((c) => ['-', c] as const), ...d.changed.map((c) => ['~', c] as const)];
   if (rows.length === 0) return 'no grant changes\n';
@@ -45,8 +46,8 @@ export function formatDiff(d: SnapshotDiff): string {
   const out: string[] = [];
   for (const p of [...byPrincipal.keys()].sort()) {
     const list = byPrincipal.get(p)!;
-    out.push(`${list[0][1].principalName} (${p})`);
-    for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) out.push(`  ${sign} ${c.entitlementName}  [${c.entitlement}]`);
+    out.push(`${visible(list[0][1].principalName)} (${visible(p)})`);
+    for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) out.push(`  ${sign} ${visible(c.entitlementName)}  [${visible(c.entitlement)}]`);
   }
   out.push('', `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
   return `${out.join('\n')}\n`;

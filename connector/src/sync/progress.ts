@@ -4,6 +4,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { SyncReporter } from './engine';
+import { visible } from '../text';
 
 export function createReporter(opts: { quiet: boolean; tty: boolean; calls: () => number; stream?: NodeJS.WriteStream }): SyncReporter {
   const stream = opts.stream ?? process.stderr;
@@ -15,14 +16,14 @@ export function createReporter(opts: { quiet: boolean; tty: boolean; calls: () =
       phaseStart(name) {
         started = Date.now();
         done = 0;
-        stream.write(`sync: ${name}...\n`);
+        stream.write(`sync: ${visible(name)}...\n`);
       },
       phaseTotal() {},
       phaseTick(_n, d) {
         done = d;
       },
       phaseEnd(name, outcome) {
-        stream.write(`sync: ${name}: ${outcome}${done ? `, ${done} read` : ''} (${Date.now() - started} ms, ${opts.calls()} calls so far)\n`);
+        stream.write(`sync: ${visible(name)}: ${visible(outcome)}${done ? `, ${done} read` : ''} (${Date.now() - started} ms, ${opts.calls()} calls so far)\n`);
       },
     };
   }
@@ -31,7 +32,7 @@ export function createReporter(opts: { quiet: boolean; tty: boolean; calls: () =
   return {
     phaseStart(name) {
       total = 0;
-      bar = new SingleBar({ format: `${name.padEnd(32)} [{bar}] {value}/{total} | {calls} calls`, stream, hideCursor: true, clearOnComplete: false }, undefined);
+      bar = new SingleBar({ format: `${visible(name).padEnd(32)} [{bar}] {value}/{total} | {calls} calls`, stream, hideCursor: true, clearOnComplete: false }, undefined);
       bar.start(0, 0, { calls: opts.calls() });
     },
     phaseTotal(_name, n) {
@@ -49,7 +50,7 @@ export function createReporter(opts: { quiet: boolean; tty: boolean; calls: () =
         bar?.update(1, { calls: opts.calls() });
       } else bar?.update({ calls: opts.calls() });
       bar?.stop();
-      if (outcome !== 'ok') stream.write(`  (${outcome})\n`);
+      if (outcome !== 'ok') stream.write(`  (${visible(outcome)})\n`);
     },
   };
 }

@@ -1,10 +1,10 @@
 /**
  * Snapshot canonical form and file I/O. Arrays are sorted by id and free-form objects (profiles, conditions) by key,
  * so two syncs of the same state serialise to the same bytes (syncedAt aside) and diffs read well. Writes are
- * atomic: a temp file in the target's directory, fsync, rename.
+ * atomic and private: a temp file in the target's directory, fsync, rename (../files.ts).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writePrivateFile } from '../files';
 import type { ResourceId } from '../model/ids';
 import type { Snapshot } from './types';
 
@@ -44,27 +44,12 @@ export function serializeSnapshot(s: Snapshot): string {
   return `${JSON.stringify(s, null, 2)}\n`;
 }
 
-/** Writes `text` to `file` so that readers see the old file or the whole new one, never a part. */
+/**
+ * Writes `text` to `file` so that readers see the old file or the whole new one, never a part: mode 0600 (a stricter
+ * existing mode is kept), never through a symlink at `file` (../files.ts).
+ */
 export function writeFileAtomic(file: string, text: string): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, file);
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // Already gone (or never made).
-    }
-    throw e;
-  }
+  writePrivateFile(file, text);
 }
 
 export function readSnapshot(file: string): Snapshot {

@@ -1,13 +1,18 @@
-/** The human form of a validate report: one line per check, reasons indented below. */
+/**
+ * The human form of a validate report: one line per check. Role ARNs, titles and messages may carry names from AWS
+ * (statement ids, principals), so each is shown with its control characters escaped (../text.ts).
+ */
+import { visible } from '../text';
 import type { ValidateReport } from './types';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 
 export function formatReport(report: ValidateReport): string {
-  const width = Math.max(...report.checks.map((c) => c.title.length));
-  const lines = [`c1-aws validate ${report.roleArn}`];
+  const titles = report.checks.map((c) => visible(c.title));
+  const width = Math.max(...titles.map((t) => t.length));
+  const lines = [`c1-aws validate ${visible(report.roleArn)}`];
   report.checks.forEach((c, i) => {
-    lines.push(`  ${i + 1}. ${MARK[c.status]}  ${c.title.padEnd(width)}  ${c.message}`);
+    lines.push(`  ${i + 1}. ${MARK[c.status]}  ${titles[i].padEnd(width)}  ${visible(c.message)}`);
   });
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   lines.push(failed ? `${failed} check(s) failed.` : 'All checks passed.');

@@ -82,10 +82,19 @@ describe('usage and configuration errors: exit 2 before any AWS call', () => {
     expect(r.stderr).toMatch(/validate needs the external ID \(BATON_EXTERNAL_ID or --external-id-file\) or its SHA-256/);
   });
   test('an external ID outside the grammar is refused without echoing it', async () => {
-    const r = await cli([], { BATON_EXTERNAL_ID: 'has a space 0123456789' });
+    const r = await cli([], { BATON_EXTERNAL_ID: 'has a space 0123456789abcdefghijklmn' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/external ID must be .* \(contains a space\)/);
     expect(r.stderr).not.toContain('has a space');
+  });
+  test("the external ID's length follows the trusted principal: 32 to 65 for ConductorOne's, STS's 2 to 1224 otherwise", async () => {
+    const short = 'short-external-id-31-characters';
+    const c1 = await cli([], { BATON_EXTERNAL_ID: short });
+    expect(c1.code).toBe(2);
+    expect(c1.stderr).toMatch(/external ID must be 32 to 65 characters .* when ConductorOne's principal is trusted.* \(got 31 characters\)/);
+    expect(c1.stderr).not.toContain(short);
+    const other = await cli([], { BATON_EXTERNAL_ID: short, BATON_TRUSTED_PRINCIPAL_ARN: 'arn:aws:iam::123456789012:role/SelfHosted' });
+    expect(other.stderr).not.toMatch(/external ID must be/);
   });
   test('a malformed digest, alone or in a list', async () => {
     for (const value of ['xyz', `${'a'.repeat(64)},`, `${'a'.repeat(64)},xyz`]) {
