@@ -75,8 +75,8 @@ interface Spelling {
 }
 
 const SPELLINGS: Spelling[] = [
-  { name: 'dot-dot segment', group: groupArn('c1-managed/../Admins'), outcome: 'usage', message: /path segment "\.\." .*not allowed/ },
-  { name: 'dot segment', group: groupArn('c1-managed/./Admins'), outcome: 'usage', message: /path segment "\." .*not allowed/ },
+  { name: 'dot-dot segment', group: groupArn('c1-managed/../Admins'), outcome: 'usage', message: /path segment "\.\.", which is not allowed/ },
+  { name: 'dot segment', group: groupArn('c1-managed/./Admins'), outcome: 'usage', message: /path segment "\.", which is not allowed/ },
   { name: 'empty segment', group: groupArn('c1-managed//Admins'), outcome: 'usage', message: /empty path segment/ },
   { name: 'URL-encoded dot-dot', group: groupArn('c1-managed/%2E%2E/Admins'), outcome: 'usage', message: /percent-encoded/ },
   { name: 'URL-encoded dot-dot, lower case', group: groupArn('c1-managed/%2e%2e/Admins'), outcome: 'usage', message: /percent-encoded/ },
@@ -103,9 +103,9 @@ const SPELLINGS: Spelling[] = [
     outcome: 'refused',
     message: /partition aws-us-gov.*partition aws\b/,
   },
-  { name: 'wildcard-account scope', group: groupArn('c1-managed/Admins', OTHER), user: (v) => who(v, OTHER), scope: ['arn:aws:iam::*:group/c1-managed/*'], outcome: 'usage', message: /account .*12-digit/ },
-  { name: 'wildcard-account scope, own account', group: groupArn('c1-managed/Admins'), scope: ['arn:aws:iam::*:group/c1-managed/*'], outcome: 'usage', message: /account .*12-digit/ },
-  { name: '? in the scope\'s account', group: groupArn('c1-managed/Admins'), scope: ['arn:aws:iam::12345678901?:group/c1-managed/*'], outcome: 'usage', message: /account .*12-digit/ },
+  { name: 'wildcard-account scope', group: groupArn('c1-managed/Admins', OTHER), user: (v) => who(v, OTHER), scope: ['arn:aws:iam::*:group/c1-managed/*'], outcome: 'usage', message: /12-digit account/ },
+  { name: 'wildcard-account scope, own account', group: groupArn('c1-managed/Admins'), scope: ['arn:aws:iam::*:group/c1-managed/*'], outcome: 'usage', message: /12-digit account/ },
+  { name: '? in the scope\'s account', group: groupArn('c1-managed/Admins'), scope: ['arn:aws:iam::12345678901?:group/c1-managed/*'], outcome: 'usage', message: /12-digit account/ },
   { name: 'wildcard-partition scope', group: groupArn('c1-managed/Admins'), scope: [`arn:*:iam::${ACCT}:group/c1-managed/*`], outcome: 'usage', message: /partition/ },
   { name: 'scope with a dot-dot segment', group: groupArn('Admins'), scope: [`arn:aws:iam::${ACCT}:group/c1-managed/../*`], outcome: 'usage', message: /path segment "\.\."/ },
   { name: 'no scope, path spelled wrong', group: groupArn('c1-managed/Admins'), scope: [], outcome: 'refused', message: /real ARN .*differs/ },
@@ -127,7 +127,7 @@ describe.each<Verb>(['grant', 'revoke'])('%s of an out-of-scope group changes no
       expect(ctx.calls.count()).toBe(0);
     } else {
       expect(err).toBeInstanceOf(ProvisionError);
-      expect(err.code).toBe(s.outcome);
+      expect((err as ProvisionError).code).toBe(s.outcome);
     }
     expect(err.message).toMatch(s.message);
     expect(writes(ctx)).toEqual([]);
