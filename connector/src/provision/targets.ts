@@ -15,7 +15,6 @@ export interface IamGroupTarget {
   groupName: string;
   userArn: string;
   userName: string;
-  partition: string;
   accountId: string;
 }
 
@@ -107,7 +106,7 @@ export function parseTarget(ids: ProvisionIds): Target {
     if (user.accountId !== group.accountId || user.partition !== group.partition) {
       throw new UsageError(`IAM group membership needs the user and the group in one account (user: ${user.accountId}, group: ${group.accountId})`);
     }
-    return { kind: 'iam-group', groupArn: ent.resource.resource, groupName: group.name, userArn: principal, userName: user.name, partition: group.partition, accountId: group.accountId };
+    return { kind: 'iam-group', groupArn: ent.resource.resource, groupName: group.name, userArn: principal, userName: user.name, accountId: group.accountId };
   }
 
   if (type === 'sso_group') {

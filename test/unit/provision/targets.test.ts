@@ -18,7 +18,6 @@ describe('parseTarget', () => {
       groupName: 'developers',
       userArn: USER,
       userName: 'bob',
-      partition: 'aws',
       accountId: '123456789012',
     });
   });
