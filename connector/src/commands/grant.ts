@@ -2,8 +2,10 @@
  * `c1-aws grant`: give a principal an entitlement, with the ids exactly as a `sync` snapshot writes them, or for
  * Identity Center by names (resolved to those ids with sync reads; --json shows the ids).
  * `revoke` (revoke.ts) shares this wiring. Exit codes: 0 granted/revoked, already so, or a dry run; 1 AWS refused
- * or failed (account not ACTIVE, assignment FAILED, status poll timed out, access denied); 2 bad ids or flags, and a
- * group outside --allowed-groups: all found before any AWS call.
+ * or failed (account not ACTIVE, assignment FAILED, status poll timed out, access denied, or the provisioning guard
+ * refused what AWS says: a group whose real ARN is not the spelled one or outside --allowed-groups, an ARN of another
+ * account, an ambiguous name); 2 bad ids or flags, and a spelled group outside --allowed-groups: all found before any
+ * AWS call.
  */
 import { Command, Option } from 'commander';
 import { wholeNumber } from './parsers';
@@ -56,7 +58,7 @@ export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command 
     .addOption(new Option('--permission-set <name>', 'instead of ids: the permission set of an assignment'));
   cmd
     .addOption(
-      new Option('--allowed-groups <patterns>', 'comma-separated IAM group ARN patterns (* and ? wildcards); IAM groups outside them are refused before any AWS call (exit 2)').env(
+      new Option('--allowed-groups <patterns>', 'comma-separated IAM group ARN patterns with one partition and 12-digit account (* and ? wildcards in the path and name); a group is changed only if its real ARN matches (a spelling outside them: exit 2 before any call)').env(
         'BATON_PROVISIONING_ALLOWED_GROUPS',
       ),
     )

@@ -1,20 +1,21 @@
 /**
- * Library API of grant and revoke. Everything that can be checked without AWS (id syntax, principal types, the
- * group scope, the context's Identity Center region) is checked first and throws UsageError, so a refused request
- * makes no call at all. Each provisioner then reads before it writes, so repeating a request reports
- * "already granted"/"already revoked" instead of failing.
+ * Library API of grant and revoke. Everything that can be checked without AWS (id syntax, principal types, path
+ * segments, the scope patterns and the spelled group against them, the context's Identity Center region) is checked
+ * first and throws UsageError, so such a request makes no call at all. Each provisioner then reads before it writes,
+ * so repeating a request reports "already granted"/"already revoked" instead of failing; for IAM groups that read
+ * also decides the scope on the group's real ARN (iam-group.ts, scope.ts).
  */
 import type { AwsContext } from '../aws';
 import { UsageError } from '../errors';
 import { grantAssignment, revokeAssignment } from './assignment';
 import { grantIamGroup, revokeIamGroup } from './iam-group';
-import { checkGroupScope } from './scope';
+import { checkGroupScope, checkScopePatterns } from './scope';
 import { grantSsoGroup, revokeSsoGroup } from './sso-group';
 import { parseGrantId, parseTarget, ProvisionIds, Target } from './targets';
 import { ProvisionOptions, ProvisionResult, ProvisionVerb } from './types';
 
 export * from './types';
-export { parseAllowedGroups, checkGroupScope, groupArnMatches } from './scope';
+export { parseAllowedGroups, checkGroupScope, checkScopePatterns, groupArnMatches, pathSegmentProblem, scopePatternProblem } from './scope';
 export { parseTarget, parseGrantId, parseIdentityStoreArn, describeTarget } from './targets';
 export type { Target, ProvisionIds } from './targets';
 export type { PollOptions } from './poll';
@@ -26,6 +27,8 @@ export type ProvisionRequest = ProvisionIds | { grant: string };
 
 /** Parses and checks a request without calling AWS; throws UsageError. */
 export function planRequest(req: ProvisionRequest, opts: Pick<ProvisionOptions, 'allowedGroups'> = {}): Target {
+  // Library callers pass patterns unparsed: the same rules as --allowed-groups.
+  if (opts.allowedGroups) checkScopePatterns(opts.allowedGroups, 'allowedGroups');
   const ids = 'grant' in req ? parseGrantId(req.grant) : req;
   const target = parseTarget(ids);
   if (target.kind === 'iam-group') checkGroupScope(target.groupArn, opts.allowedGroups);

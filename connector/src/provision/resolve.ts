@@ -3,6 +3,11 @@
  * group by display name, an account by id or name, a permission set by name. They resolve to the snapshot ids with
  * sync reads only (identity_center_sync; organizations:ListAccounts from organizations_sync, which Identity Center
  * requires), then take the same path as ids. The combination of names is checked before any call.
+ *
+ * A name must match exactly one principal, or it is refused naming every candidate: a user name is also compared with
+ * every user's emails (one user's name may be another's email), and names compare case-insensitively (NFKC), so
+ * "devs" and "DEVS" are two candidates rather than a silent pick. That needs every user or group listed: the
+ * Identity Store filters by one attribute only, and exactly.
  */
 import { ListGroupsCommand, ListUsersCommand } from '@aws-sdk/client-identitystore';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
@@ -61,6 +66,28 @@ function one<T>(what: string, found: T[]): T {
   return found[0];
 }
 
+/** How names are compared: case and compatibility forms folded, so look-alike spellings count as matches. */
+const fold = (s: string) => s.normalize('NFKC').toLowerCase();
+
+interface Candidate {
+  id: string;
+  /** Which attributes matched: "user name", "email", "display name", "name". */
+  matched: string[];
+}
+
+/** The one candidate, or a refusal naming the input and every candidate with what matched. */
+function unique(input: string, value: string, kind: string, found: Candidate[], named = 'named'): string {
+  if (found.length === 0) throw new ProvisionError('not-found', `no ${kind} ${named} ${value}`);
+  if (found.length > 1) {
+    const list = found.map((c) => `${c.id} (${c.matched.join(', ')})`).join(', ');
+    throw new ProvisionError(
+      'ambiguous',
+      `${input} "${value}" matches ${found.length} ${kind}s: ${list}; nothing was changed. A name must match one principal: give the id instead`,
+    );
+  }
+  return found[0].id;
+}
+
 export async function resolveNames(ctx: AwsContext, n: FriendlyNames): Promise<ProvisionIds> {
   const shape = friendlyShape(n);
   const instances = await pages('sso:ListInstances', async (t) => {
@@ -72,29 +99,28 @@ export async function resolveNames(ctx: AwsContext, n: FriendlyNames): Promise<P
   const store = { partition: instanceArn.split(':')[1], region: ctx.ssoRegion, identityStoreId: instance.IdentityStoreId! };
 
   const user = async (name: string) => {
-    const byName = await pages('identitystore:ListUsers', async (t) => {
-      const out = await ctx.identityStore.send(
-        new ListUsersCommand({ IdentityStoreId: store.identityStoreId, Filters: [{ AttributePath: 'UserName', AttributeValue: name }], NextToken: t }),
-      );
-      return { items: (out.Users ?? []).filter((u) => u.UserName === name), next: out.NextToken };
-    });
-    if (byName.length > 0 || !name.includes('@')) return one(`Identity Center user named ${name}`, byName).UserId!;
-    // Email: the Identity Store filters by UserName only, so page through and match (case-insensitively, as mail does).
-    const lower = name.toLowerCase();
-    const byEmail = await pages('identitystore:ListUsers', async (t) => {
+    const wanted = fold(name);
+    const users = await pages('identitystore:ListUsers', async (t) => {
       const out = await ctx.identityStore.send(new ListUsersCommand({ IdentityStoreId: store.identityStoreId, NextToken: t }));
-      return { items: (out.Users ?? []).filter((u) => u.Emails?.some((e) => e.Value?.toLowerCase() === lower)), next: out.NextToken };
+      return { items: out.Users ?? [], next: out.NextToken };
     });
-    return one(`Identity Center user named or with email ${name}`, byEmail).UserId!;
+    const found: Candidate[] = [];
+    for (const u of users) {
+      const matched: string[] = [];
+      if (u.UserName !== undefined && fold(u.UserName) === wanted) matched.push('user name');
+      if (u.Emails?.some((e) => e.Value !== undefined && fold(e.Value) === wanted)) matched.push('email');
+      if (matched.length > 0 && u.UserId) found.push({ id: u.UserId, matched });
+    }
+    return unique('--sso-user', name, 'Identity Center user', found, 'with user name or email');
   };
   const group = async (name: string) => {
-    const found = await pages('identitystore:ListGroups', async (t) => {
-      const out = await ctx.identityStore.send(
-        new ListGroupsCommand({ IdentityStoreId: store.identityStoreId, Filters: [{ AttributePath: 'DisplayName', AttributeValue: name }], NextToken: t }),
-      );
-      return { items: (out.Groups ?? []).filter((g) => g.DisplayName === name), next: out.NextToken };
+    const wanted = fold(name);
+    const groups = await pages('identitystore:ListGroups', async (t) => {
+      const out = await ctx.identityStore.send(new ListGroupsCommand({ IdentityStoreId: store.identityStoreId, NextToken: t }));
+      return { items: out.Groups ?? [], next: out.NextToken };
     });
-    return one(`Identity Center group named ${name}`, found).GroupId!;
+    const found = groups.filter((g) => g.GroupId && g.DisplayName !== undefined && fold(g.DisplayName) === wanted).map((g) => ({ id: g.GroupId!, matched: ['display name'] }));
+    return unique('--sso-group', name, 'Identity Center group', found);
   };
 
   if (shape === 'membership') {
@@ -104,11 +130,12 @@ export async function resolveNames(ctx: AwsContext, n: FriendlyNames): Promise<P
 
   let accountId = n.account!;
   if (!/^\d{12}$/.test(accountId)) {
+    // Account names are not unique in an organization: several matches are refused, naming them.
     const accounts = await pages('organizations:ListAccounts', async (t) => {
       const out = await ctx.organizations.send(new ListAccountsCommand({ NextToken: t }));
-      return { items: (out.Accounts ?? []).filter((a) => a.Name === n.account), next: out.NextToken };
+      return { items: (out.Accounts ?? []).filter((a) => a.Id && a.Name === n.account), next: out.NextToken };
     });
-    accountId = one(`account named ${n.account} in the organization`, accounts).Id!;
+    accountId = unique('--account', n.account!, 'account', accounts.map((a) => ({ id: a.Id!, matched: ['name'] })));
   }
   // Permission set names are unique per instance: stop at the first match.
   let permissionSetArn: string | undefined;

@@ -6,9 +6,11 @@
  */
 import { UsageError } from '../errors';
 import { parseEntitlementId, RESOURCE_TYPES, ResourceTypeId, SLUGS } from '../model/ids';
+import { checkPathSegments, PathSegmentError } from './scope';
 
 export interface IamGroupTarget {
   kind: 'iam-group';
+  /** As the entitlement spells it; iam-group.ts holds it to the group's real ARN before any write. */
   groupArn: string;
   groupName: string;
   userArn: string;
@@ -99,6 +101,8 @@ export function parseTarget(ids: ProvisionIds): Target {
     if (!group) throw new UsageError(`"${ent.resource.resource}" is not an IAM group ARN (arn:aws:iam::<account>:group/<path/>name)`);
     const user = parseIamArn(principal, 'user');
     if (!user) throw new UsageError(`--principal "${principal}" is not an IAM user ARN (arn:aws:iam::<account>:user/<path/>name)`);
+    checkPathSegments('--entitlement group ARN', ent.resource.resource);
+    checkPathSegments('--principal user ARN', principal);
     if (user.accountId !== group.accountId || user.partition !== group.partition) {
       throw new UsageError(`IAM group membership needs the user and the group in one account (user: ${user.accountId}, group: ${group.accountId})`);
     }
@@ -147,6 +151,7 @@ function ssoPrincipal(id: string, kind: 'user' | 'group') {
  */
 export function parseGrantId(grant: string): ProvisionIds {
   const candidates: ProvisionIds[] = [];
+  let segmentError: PathSegmentError | undefined;
   for (const type of Object.keys(RESOURCE_TYPES)) {
     const marker = `:${type}:`;
     for (let i = grant.indexOf(marker); i >= 0; i = grant.indexOf(marker, i + 1)) {
@@ -154,11 +159,13 @@ export function parseGrantId(grant: string): ProvisionIds {
       try {
         parseTarget(ids);
         candidates.push(ids);
-      } catch {
-        // not this split
+      } catch (e) {
+        // Not this split; but a split refused for its path segments says why, rather than "not a grant id".
+        if (e instanceof PathSegmentError) segmentError ??= e;
       }
     }
   }
+  if (candidates.length === 0 && segmentError) throw new PathSegmentError(`--grant: ${segmentError.message}`);
   if (candidates.length !== 1) {
     throw new UsageError(
       candidates.length === 0

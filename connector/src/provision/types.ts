@@ -33,7 +33,10 @@ export interface ProvisionOptions {
   dryRun?: boolean;
   /** Permission-set assignment status polling (backoff and timeout). */
   poll?: PollOptions;
-  /** IAM-style ARN patterns; when set, IAM groups outside them are refused before any call. */
+  /**
+   * IAM group ARN patterns, each with one partition and one 12-digit account. When set, an IAM group is changed only
+   * when its real ARN (iam:GetGroup) matches one; a spelled ARN outside them is refused before any call.
+   */
   allowedGroups?: string[];
 }
 
@@ -44,6 +47,10 @@ export type ProvisionErrorCode =
   | 'timeout'
   | 'access-denied'
   | 'conflict'
+  /** The provisioning guard refused after reading AWS (a group's real ARN, the credentials' account): no write made. */
+  | 'refused'
+  /** An Identity Center name matched more than one principal. */
+  | 'ambiguous'
   | 'aws-error';
 
 /** An operation that reached AWS and did not succeed: exit code 1. (Bad input is a UsageError, exit 2.) */

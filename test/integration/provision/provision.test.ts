@@ -357,9 +357,12 @@ test('the calls made are exactly the provisioning documents\' actions, plus sync
   const reads = made.filter((a) => !provisioning.includes(a));
   // IAM reads come from iam_sync (always on); Identity Center reads from identity_center_sync, which provisioning
   // always comes with; name resolution's organizations:ListAccounts from organizations_sync, which Identity Center requires.
+  // sts:GetCallerIdentity (the guard's "which account are these credentials in") needs no permission: AWS answers
+  // it for any credentials, and no policy can deny it.
   const docOf = (a: string) => (a.startsWith('iam:') ? 'iam_sync' : a.startsWith('organizations:') ? 'organizations_sync' : 'identity_center_sync');
-  expect(reads.filter((a) => !capability(docOf(a)).actions.includes(a))).toEqual([]);
-  // And the reads are the ones this design needs, no more: the first three for grant/revoke, the rest for names.
+  expect(reads.filter((a) => a !== 'sts:GetCallerIdentity' && !capability(docOf(a)).actions.includes(a))).toEqual([]);
+  // And the reads are the ones this design needs, no more: iam:GetGroup, identitystore:ListGroupMemberships,
+  // sso:ListAccountAssignments and sts:GetCallerIdentity for grant/revoke, the rest for names.
   expect(reads).toEqual([
     'iam:GetGroup',
     'identitystore:ListGroupMemberships',
@@ -370,5 +373,6 @@ test('the calls made are exactly the provisioning documents\' actions, plus sync
     'sso:ListAccountAssignments',
     'sso:ListInstances',
     'sso:ListPermissionSets',
+    'sts:GetCallerIdentity',
   ]);
 });
