@@ -331,5 +331,5 @@ function futureActions(s: Stmt, boundaryNamesActions: boolean, firmDenies: Judge
   );
   if (fenced) return null;
   const what = s.notAction ? open[0] : open.map((w) => `"${w}"`).join(', ');
-  return `it allows ${what}, which also grants any action AWS adds under that name later`;
+  return `it allows ${what}, which also grants the matching actions AWS adds later`;
 }

@@ -131,7 +131,7 @@ describe('beyond the needed set', () => {
     const g = r.excess[0];
     expect(g.outsideActions.length).toBeGreaterThan(40);
     expect(g.outsideActions.every((a) => a.action.startsWith('s3:Get'))).toBe(true);
-    expect(g.unbounded).toEqual(['it allows "s3:Get*", which also grants any action AWS adds under that name later']);
+    expect(g.unbounded).toEqual(['it allows "s3:Get*", which also grants the matching actions AWS adds later']);
     const admin = judge([{ name: 'Admin', document: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) }], NONE);
     expect(admin.missing).toEqual([]);
     const all = admin.excess[0].outsideActions;
@@ -158,7 +158,7 @@ describe('beyond the needed set', () => {
     expect(notAction.statement).toBe('Not Sid "AllButIam"');
     expect(notAction.outsideActions.length).toBeGreaterThan(19000);
     expect(notAction.outsideActions.some((a) => a.action.startsWith('iam:'))).toBe(false);
-    expect(notAction.unbounded).toEqual(['it allows every action except iam:*, which also grants any action AWS adds under that name later']);
+    expect(notAction.unbounded).toEqual(['it allows every action except iam:*, which also grants the matching actions AWS adds later']);
     expect(notResource.widerResources).toEqual([{ action: 'iam:AddUserToGroup', allowed: `every resource except ${GROUP('/Admins')}`, needed: [GROUP('/conductorone/*')] }]);
   });
 
@@ -238,7 +238,7 @@ describe('permissions boundary', () => {
     const iamOnly = { name: 'permissions boundary B', document: doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' }) };
     const r = judge([admin], NONE, EVERY_GROUP, iamOnly);
     expect(r.excess[0].outsideActions.every((a) => a.action.startsWith('iam:'))).toBe(true);
-    expect(r.excess[0].unbounded).toEqual(['it allows "*", which also grants any action AWS adds under that name later']);
+    expect(r.excess[0].unbounded).toEqual(['it allows "*", which also grants the matching actions AWS adds later']);
   });
 });
 
