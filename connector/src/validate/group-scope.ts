@@ -25,8 +25,9 @@ export const GROUP_ARNS_FLAG = '--provisioning-group-arns';
 export const GROUP_PATH_FLAG = '--provisioning-group-path';
 
 export function resolveGroupScope(raw: RawGroupScopeOptions, toggles: Toggles, roleArn: string, source: OptionSource = () => 'cli'): GroupScope | undefined {
+  // IAM group names may hold commas: split only where the next ARN starts.
   const arns = (raw.provisioningGroupArns ?? '')
-    .split(',')
+    .split(/,(?=\s*arn:)/)
     .map((a) => a.trim())
     .filter((a) => a !== '');
   const groupPath = raw.provisioningGroupPath ?? defaults.provisioning_group_path;

@@ -91,8 +91,9 @@ describe('provisioning group scope: --provisioning-group-path / --provisioning-g
     expect(defaulted.stdout).toMatch(/4\. FAIL {2}Permissions +missing 2 action\(s\)/);
     expect(defaulted.code).toBe(1);
     // Listed groups are narrower than the path: the role's /conductorone/* statement is then too wide.
-    const arns = await cli([], { ...env, BATON_PROVISIONING_GROUP_ARNS: 'arn:aws:iam::123456789012:group/conductorone/Engineers, arn:aws:iam::123456789012:group/conductorone/Readers' });
-    expect(arns.stdout).toContain('on arn:aws:iam::123456789012:group/conductorone/*, wider than the needed resources arn:aws:iam::123456789012:group/conductorone/Engineers, arn:aws:iam::123456789012:group/conductorone/Readers');
+    // (A group name may hold a comma: the list splits only where the next ARN starts.)
+    const arns = await cli([], { ...env, BATON_PROVISIONING_GROUP_ARNS: 'arn:aws:iam::123456789012:group/conductorone/Engineers, arn:aws:iam::123456789012:group/conductorone/Ops,Readers' });
+    expect(arns.stdout).toContain('on arn:aws:iam::123456789012:group/conductorone/*, wider than the needed resources arn:aws:iam::123456789012:group/conductorone/Engineers, arn:aws:iam::123456789012:group/conductorone/Ops,Readers');
     expect(arns.code).toBe(1);
   });
 
