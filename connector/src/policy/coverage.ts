@@ -268,7 +268,11 @@ export function checkCoverage(input: CoverageInput, needed: NeededAction[]): Cov
     if (future) grant.unbounded.push(future);
     grant.outsideActions.sort((a, b) => levelRank(a.level) - levelRank(b.level) || a.action.localeCompare(b.action));
     grant.widerResources.sort((a, b) => a.action.localeCompare(b.action) || a.allowed.localeCompare(b.allowed));
-    if (grant.outsideActions.length || grant.widerResources.length || grant.unbounded.length) excess.push(grant);
+    if (grant.outsideActions.length || grant.widerResources.length || grant.unbounded.length) {
+      // Said only beside a finding: a condition limits when, not what, so it never makes the statement narrower.
+      if (stmt.conditional) grant.unbounded.push('its Condition is not counted as a limit: it may hold for ConductorOne\'s requests');
+      excess.push(grant);
+    }
   }
 
   // Missing: every needed pair must be allowed by the identity policies and by the boundary, and not denied.

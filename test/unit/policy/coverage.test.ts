@@ -142,6 +142,16 @@ describe('beyond the needed set', () => {
     expect(admin.excess[0].widerResources.map((w) => w.action)).toEqual(['iam:GetGroup', 'iam:GetRole']);
   });
 
+  test('a condition on an Allow does not narrow it, and the finding says so', () => {
+    const p = extra('C', { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 'aws:ResourceAccount': '111111111111' } } });
+    expect(judge([...rendered(NONE), p], NONE).excess).toEqual([
+      { statement: 'C Statement[0]', outsideActions: [{ action: 's3:GetObject', level: 'Read' }], widerResources: [], unbounded: ["its Condition is not counted as a limit: it may hold for ConductorOne's requests"] },
+    ]);
+    // A conditional Allow within the needed pairs is no finding.
+    const inside = extra('C', { Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } });
+    expect(judge([...rendered(NONE), inside], NONE).excess).toEqual([]);
+  });
+
   test('an action AWS does not list is outside the set too, with level "unknown"', () => {
     const r = judge([...rendered(NONE), extra('N', { Effect: 'Allow', Action: 'newservice:DoThing', Resource: '*' })], NONE);
     expect(r.excess[0].outsideActions).toEqual([{ action: 'newservice:DoThing', level: 'unknown' }]);
