@@ -331,7 +331,9 @@ function futureActions(s: Stmt, boundaryNamesActions: boolean, firmDenies: Judge
   const fenced = firmDenies.some(
     ({ stmt: d }) =>
       everywhere(d) &&
-      (d.notAction ? !d.actions.some(hasWildcard) : !s.notAction && s.actions.filter(hasWildcard).every((w) => d.actions.some((q) => covers(q, w, true)))),
+      (d.notAction
+        ? !d.actions.some(hasWildcard)
+        : d.actions.includes('*') || (!s.notAction && s.actions.filter(hasWildcard).every((w) => d.actions.some((q) => covers(q, w, true))))),
   );
   if (fenced) return null;
   const what = s.notAction ? open[0] : open.map((w) => `"${w}"`).join(', ');

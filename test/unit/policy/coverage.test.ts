@@ -216,6 +216,17 @@ describe('Deny takes away only what it provably covers', () => {
     expect(r.excess[0].widerResources.map((w) => w.action)).toEqual(['iam:AddUserToGroup', 'iam:GetGroup', 'iam:GetRole', 'iam:RemoveUserFromGroup']);
   });
 
+  test('a Deny of everything on "*" removes even a NotAction Allow; the same Deny under a condition removes nothing', () => {
+    const allow = { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' };
+    const deny = { Effect: 'Deny', Action: '*', Resource: '*' };
+    const r = judge([...rendered(NONE), extra('D', allow, deny)], NONE);
+    expect(r.excess).toEqual([]);
+    // ... and every needed pair with it.
+    expect(r.missing.map((m) => m.reason)).toEqual(needed(NONE).map(() => 'denied by D Statement[1]'));
+    const conditional = { ...deny, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } };
+    expect(judge([...rendered(NONE), extra('D', allow, conditional)], NONE).excess.map((g) => g.statement)).toEqual(['D Statement[0]']);
+  });
+
   test('a Deny whose Resource holds a policy variable removes nothing', () => {
     const secrets = extra('S', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }, { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::${aws:username}*' });
     expect(judge([...rendered(NONE), secrets], NONE).excess.map((g) => g.statement)).toEqual(['S Statement[0]']);
