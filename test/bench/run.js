@@ -3,7 +3,8 @@
  * `npm run bench`: every figure BENCHMARKS.md promises, in one run, with the machine they came from.
  *   1. synth: the cdktf app's synth of both stacks (median) beside `npx cdktf synth`   (npm run bench:synth)
  *   2. sync: calls per API, wall time and peak RSS at 1k and 10k IAM users vs baton-aws (npm run bench:sync)
- *   3. demo: wall time of `npm run demo` (moto, seed, cdktf deploy with the sync step, destroy)
+ *   3. validate: median wall time of the real CLI `c1-aws validate` on a role with provisioning on (npm run bench:validate)
+ *   4. demo: wall time of `npm run demo` (moto, seed, cdktf deploy with the sync step, destroy)
  * Pass names to run a subset: `npm run bench -- synth demo`. Not a test: nothing here asserts on time.
  */
 const { spawnSync } = require('node:child_process');
@@ -14,6 +15,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const STEPS = {
   synth: ['npm', ['run', '--silent', 'bench:synth']],
   sync: ['npm', ['run', '--silent', 'bench:sync']],
+  validate: ['npm', ['run', '--silent', 'bench:validate']],
   demo: ['npm', ['run', '--silent', 'demo']],
 };
 

@@ -134,7 +134,7 @@ describe('examples/single-account against moto', () => {
     expect(r.output).toContain('replace_triggered_by');
     expect(decode((await aws.iam.send(new GetRolePolicyCommand({ RoleName: ROLE, PolicyName: 'ConductorOneIamSync' }))).PolicyDocument!)).toEqual(declaredPolicy('iam_sync'));
     // ... and validate fails on what Terraform does not manage: the attached managed policy.
-    expect(flat(r.output)).toMatch(/FAIL\s+Permissions\s+1 write action\(s\) allowed beyond the enabled features: iam:CreateUser \(allowed by arn:aws:iam::123456789012:policy\/OutOfBand Statement\[0\]\)/);
+    expect(flat(r.output)).toMatch(/FAIL\s+Permissions\s+1 statement\(s\) allow more than the enabled features need: arn:aws:iam::123456789012:policy\/OutOfBand Statement\[0\] allows 1 action\(s\) the enabled features do not need: iam:CreateUser/);
     expect(r.output).toContain('local-exec provisioner error');
 
     // Detached, the next apply re-runs the step (its resource was tainted by the failure) and passes.

@@ -28,6 +28,8 @@ interface Case {
   flag: string;
   env?: string;
   values: string[];
+  /** Flags the case needs beside its command's BASE (e.g. --provisioning for the group scope). */
+  also?: string[];
 }
 
 const BASE: Record<string, string[]> = {
@@ -55,6 +57,9 @@ const CASES: Case[] = [
   ),
   { command: 'validate', flag: '--trusted-principal-arn', values: [...COMMON, 'arn:aws:iam::765656841499:group/x', '*'] },
   { command: 'validate', flag: '--external-id-sha256', env: 'BATON_EXTERNAL_ID_SHA256', values: [...COMMON, 'a'.repeat(63), 'g'.repeat(64)] },
+  // An empty list is "no groups listed" (the Terraform step passes join(",", [])), so '' and ' ' are not hostile here.
+  { command: 'validate', flag: '--provisioning-group-arns', env: 'BATON_PROVISIONING_GROUP_ARNS', also: ['--provisioning'], values: [...COMMON.filter((v) => v.trim() !== ''), ...ARN_WRONG, 'arn:aws:iam::123456789012:group/a,arn:aws:iam::210987654321:group/b'] },
+  { command: 'validate', flag: '--provisioning-group-path', env: 'BATON_PROVISIONING_GROUP_PATH', also: ['--provisioning'], values: [...COMMON, 'conductorone', '/conductorone', 'conductorone/'] },
   { command: 'sync', flag: '--concurrency', values: [...NUMBER_WRONG, '0', '100000'] },
   { command: 'sync', flag: '--synced-at', values: [...SHELL, 'yesterday', '2026-13-45T00:00:00Z'] },
   { command: 'sync', flag: '--scim-endpoint', values: [...COMMON, 'http://scim.us-east-1.amazonaws.com/abc/scim/v2', 'https://evil.example.com/scim/v2'] },
@@ -126,7 +131,7 @@ const rows = CASES.flatMap((c) =>
 
 test.each(rows)('%s is refused before any AWS call', async (_name, c, value, via) => {
   requests = 0;
-  const base = BASE[c.command].slice();
+  const base = [...BASE[c.command], ...(c.also ?? [])];
   const i = base.indexOf(c.flag);
   if (i >= 0) base.splice(i, 2);
   const argv = via === 'argv' ? [c.command, ...base, `${c.flag}=${value}`] : [c.command, ...base];

@@ -13,10 +13,11 @@ import { checkString } from '../grammar/check';
 import { formatReport } from '../validate/report';
 import { runValidate } from '../validate/run';
 import type { ValidateConfig } from '../validate/types';
+import { GROUP_ARNS_FLAG, GROUP_PATH_FLAG, OptionSource, RawGroupScopeOptions, resolveGroupScope } from '../validate/group-scope';
 import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 
-interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions {
+interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions, RawGroupScopeOptions {
   externalIdSha256?: string;
   trustedPrincipalArn: string;
   assume?: boolean;
@@ -29,7 +30,7 @@ interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions {
 const seconds = wholeNumber(0, 3600, 'seconds');
 
 /** Turns flags into a config, or throws UsageError; makes no AWS call. */
-export function resolveValidateConfig(raw: RawValidateOptions): ValidateConfig {
+export function resolveValidateConfig(raw: RawValidateOptions, source?: OptionSource): ValidateConfig {
   if (!raw.roleArn) throw new UsageError('validate needs --role-arn (or BATON_ROLE_ARN)');
   // The ARN is left to the "Role ARN syntax" check, whose message names the exact rule broken.
   const { externalId, access } = resolveAccess({ ...raw, roleArn: undefined }, false);
@@ -48,12 +49,14 @@ export function resolveValidateConfig(raw: RawValidateOptions): ValidateConfig {
   const principalErr = checkString('trusted_principal_arn', raw.trustedPrincipalArn, '--trusted-principal-arn');
   if (principalErr) throw new UsageError(principalErr);
   const { toggles, ssoRegion } = resolveFeatures(raw);
+  const groupScope = resolveGroupScope(raw, toggles, raw.roleArn, source);
   return {
     roleArn: raw.roleArn,
     externalId,
     externalIdSha256: digests,
     trustedPrincipalArn: raw.trustedPrincipalArn,
     toggles,
+    ...(groupScope ? { groupScope } : {}),
     ssoRegion,
     assume: raw.assume === true,
     sessionName: raw.sessionName ?? 'c1-aws-connector',
@@ -69,7 +72,7 @@ export function register(program: Command): void {
     .command('validate')
     .description(
       "Check the role ConductorOne assumes: ARN, existence, trust policy (only ConductorOne's principal, only with the external ID), " +
-        'permissions (all needed, no stray writes), Organizations management account, Identity Center instance, and optionally AssumeRole.',
+        'permissions (all needed, nothing beyond them), Organizations management account, Identity Center instance, and optionally AssumeRole.',
     );
   addAccessOptions(cmd);
   addFeatureOptions(cmd);
@@ -96,9 +99,19 @@ export function register(program: Command): void {
         'BATON_VALIDATE_REPORT',
       ),
     )
+    .addOption(
+      new Option(`${GROUP_ARNS_FLAG} <arn,...>`, "with --provisioning: the IAM groups the role may change, comma-separated (the module's provisioning_group_arns)").env(
+        'BATON_PROVISIONING_GROUP_ARNS',
+      ),
+    )
+    .addOption(
+      new Option(`${GROUP_PATH_FLAG} <path>`, `with --provisioning: the role may change the IAM groups under this path (the module's provisioning_group_path; default ${defaults.provisioning_group_path})`).env(
+        'BATON_PROVISIONING_GROUP_PATH',
+      ),
+    )
     .addOption(new Option('--json [bool]', 'print the report as JSON (schema: connector/src/validate/report.schema.json)').env('BATON_VALIDATE_JSON').argParser(bool))
     .action(async (raw: RawValidateOptions) => {
-      const config = resolveValidateConfig(raw);
+      const config = resolveValidateConfig(raw, (name) => cmd.getOptionValueSource(name));
       const report = await runValidate(config);
       const text = raw.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report);
       if (raw.report) writeReport(raw.report, text);

@@ -32,6 +32,8 @@ export interface Capability {
   requires: Toggle[];
   /** Actions ConductorOne's hosted connector (baton-aws) calls that c1-aws itself does not. */
   hostedConnectorOnly: string[];
+  /** Sids of the statements whose Resource the module narrows to the provisioning group scope. */
+  scopedStatements: string[];
   /** The document as written, with ${partition} and ${account_id} placeholders. */
   document: PolicyDocument;
   /** Every action of the document, sorted. */
@@ -55,6 +57,7 @@ export function capability(id: CapabilityId): Capability {
       policyName: m.policy_name,
       requires: m.requires as Toggle[],
       hostedConnectorOnly: m.hosted_connector_only,
+      scopedStatements: m.scoped_statements,
       document,
       actions,
     };
@@ -72,8 +75,45 @@ export function enabledCapabilities(toggles: Toggles): Capability[] {
   return allCapabilities().filter((c) => c.requires.every((t) => toggles[t]));
 }
 
-/** A capability's document with its placeholders filled for one account. */
-export function renderDocument(doc: PolicyDocument, vars: { partition: string; accountId: string }): PolicyDocument {
-  const text = JSON.stringify(doc).replace(/\$\{partition\}/g, vars.partition).replace(/\$\{account_id\}/g, vars.accountId);
-  return JSON.parse(text) as PolicyDocument;
+export interface RenderVars {
+  partition: string;
+  accountId: string;
+}
+
+const fill = (text: string, vars: RenderVars) => text.replace(/\$\{partition\}/g, vars.partition).replace(/\$\{account_id\}/g, vars.accountId);
+
+/** A capability's document with its placeholders filled for one account (un-narrowed: every group). */
+export function renderDocument(doc: PolicyDocument, vars: RenderVars): PolicyDocument {
+  return JSON.parse(fill(JSON.stringify(doc), vars)) as PolicyDocument;
+}
+
+/**
+ * The provisioning guard's scope: the IAM groups whose membership ConductorOne may change. Listed ARNs win when
+ * non-empty; else every group under the path (the module's provisioning_group_arns / provisioning_group_path).
+ */
+export interface GroupScope {
+  groupArns: string[];
+  groupPath: string;
+}
+
+/** capabilities.json provisioning_group_scope.path_resource, placeholders kept. */
+export const GROUP_PATH_RESOURCE: string = manifest.provisioning_group_scope.path_resource;
+
+/** The Resource a scoped statement gets, as the module renders it. */
+export function scopeResources(scope: GroupScope, vars: RenderVars): string[] {
+  if (scope.groupArns.length > 0) return [...scope.groupArns];
+  return [fill(GROUP_PATH_RESOURCE, vars).replace(/\$\{group_path\}/g, scope.groupPath)];
+}
+
+/**
+ * A capability's document as the module puts it on the role: placeholders filled and each statement named in
+ * scoped_statements narrowed to the group scope.
+ */
+export function renderCapability(c: Capability, vars: RenderVars, scope: GroupScope): PolicyDocument {
+  const doc = renderDocument(c.document, vars);
+  const resources = scopeResources(scope, vars);
+  for (const s of doc.Statement) {
+    if (s.Sid !== undefined && c.scopedStatements.includes(s.Sid)) s.Resource = resources;
+  }
+  return doc;
 }

@@ -1,17 +1,41 @@
 /**
- * Check 4: the role's identity policies allow every action the enabled capabilities need, and no write action
- * beyond them (least privilege: ConductorOne should not be able to change what it only reads). A permissions
- * boundary, when attached, must allow the needed actions too.
+ * Check 4: the role's effective permissions (inline and attached managed policies, within the permissions boundary
+ * when one is set) allow every (action, resource) pair the enabled capabilities need, and nothing beyond them:
+ * no action outside the needed set (reads included) and no needed action on a wider resource than needed (the
+ * provisioning group scope). The judgement is in ../policy/coverage.ts.
  */
-import { enabledCapabilities } from '../policy/capabilities';
-import { checkCoverage, neededActions } from '../policy/coverage';
 import { describeAwsError } from '../aws/errors';
+import { enabledCapabilities, GroupScope, scopeResources } from '../policy/capabilities';
+import { checkCoverage, ExcessGrant, IdentityPolicy, neededActions } from '../policy/coverage';
+import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 import { managedPolicyDocument, rolePolicies } from './role-policies';
 import { simulateActions } from './simulate';
 import { Check, fail, pass } from './types';
 
 const SHOW = 10;
-const list = (xs: string[]) => (xs.length > SHOW ? `${xs.slice(0, SHOW).join(', ')} and ${xs.length - SHOW} more` : xs.join(', '));
+/** Keeps a report readable when a policy allows "*": the JSON keeps this many actions per statement, and the count. */
+const DETAIL_CAP = 200;
+const capped = (xs: string[], show = SHOW) => (xs.length > show ? `${xs.slice(0, show).join(', ')} and ${xs.length - show} more` : xs.join(', '));
+
+const DEFAULT_SCOPE: GroupScope = { groupArns: [], groupPath: defaults.provisioning_group_path };
+
+/** One statement's excess in plain words. */
+function describeExcess(g: ExcessGrant): string {
+  const parts: string[] = [];
+  if (g.outsideActions.length) {
+    parts.push(`allows ${g.outsideActions.length} action(s) the enabled features do not need: ${capped(g.outsideActions.map((a) => a.action))}`);
+  }
+  // One phrase per distinct (allowed, needed) resource pair, listing its actions.
+  const byResource = new Map<string, string[]>();
+  for (const w of g.widerResources) {
+    const where = w.allowed === '*' ? 'every resource ("*")' : w.allowed;
+    const key = `on ${where}, wider than the ${w.needed.length > 1 ? 'needed resources' : 'needed resource'} ${w.needed.join(', ')}`;
+    byResource.set(key, [...(byResource.get(key) ?? []), w.action]);
+  }
+  for (const [where, actions] of byResource) parts.push(`allows ${capped(actions)} ${where}`);
+  for (const u of g.unbounded) parts.push(`cannot be bounded: ${u}`);
+  return `${g.statement} ${parts.join('; ')}`;
+}
 
 export const permissionsCheck: Check = {
   id: 'permissions',
@@ -27,19 +51,20 @@ export const permissionsCheck: Check = {
     } catch (e) {
       return fail(`cannot read the role's policies: ${describeAwsError(e)}`);
     }
-    const capabilities = enabledCapabilities(config.toggles);
-    const needed = neededActions(capabilities, { partition: role.partition, accountId: role.accountId });
-    const coverage = checkCoverage([...policies.inline, ...policies.attached], needed);
-    const missing = coverage.missing.map((m) => ({ action: m.action, resource: m.resource, capability: m.capability, reason: m.reason }));
-
+    let boundary: IdentityPolicy | undefined;
     if (state.permissionsBoundaryArn) {
       try {
-        const boundary = [{ name: `boundary ${state.permissionsBoundaryArn}`, document: await managedPolicyDocument(iam, state.permissionsBoundaryArn) }];
-        for (const m of checkCoverage(boundary, needed).missing) missing.push({ ...m, reason: `the permissions boundary does not allow it (${m.reason})` });
+        boundary = { name: `permissions boundary ${state.permissionsBoundaryArn}`, document: await managedPolicyDocument(iam, state.permissionsBoundaryArn) };
       } catch (e) {
         return fail(`cannot read the permissions boundary ${state.permissionsBoundaryArn}: ${describeAwsError(e)}`);
       }
     }
+    const capabilities = enabledCapabilities(config.toggles);
+    const vars = { partition: role.partition, accountId: role.accountId };
+    const scope = config.groupScope ?? DEFAULT_SCOPE;
+    const needed = neededActions(capabilities, vars, scope);
+    const coverage = checkCoverage({ identity: [...policies.inline, ...policies.attached], boundary }, needed);
+    const missing = coverage.missing.map((m) => ({ action: m.action, resource: m.resource, capability: m.capability, reason: m.reason }));
 
     const actions = [...new Set(needed.map((n) => n.action))].sort();
     const simulator = await simulateActions(config.access, role.arn, actions);
@@ -51,25 +76,33 @@ export const permissionsCheck: Check = {
     }
     const details = {
       capabilities: capabilities.map((c) => c.id),
+      ...(config.toggles.provisioning ? { groupScope: { ...scope, resources: scopeResources(scope, vars) } } : {}),
       inlinePolicies: policies.inline.map((p) => p.name),
       attachedPolicies: policies.attached.map((p) => p.name),
+      ...(state.permissionsBoundaryArn ? { permissionsBoundary: state.permissionsBoundaryArn } : {}),
       missing,
-      strayWriteActions: coverage.stray.map((s) => ({ action: s.action, level: s.level, allowedBy: s.allowedBy })),
+      excess: coverage.excess.map((g) => ({
+        statement: g.statement,
+        outsideActionCount: g.outsideActions.length,
+        outsideActions: g.outsideActions.slice(0, DETAIL_CAP),
+        widerResources: g.widerResources,
+        unbounded: g.unbounded,
+      })),
       simulator,
     };
     const note = simulator.available ? '' : ` (iam:SimulatePrincipalPolicy unavailable: ${simulator.reason}; judged from the policy documents only)`;
     const problems: string[] = [];
     if (missing.length) {
       const missingActions = [...new Set(missing.map((m) => m.action))];
-      problems.push(`missing ${missingActions.length} action(s) the enabled features need: ${list(missing.map((m) => `${m.action} on ${m.resource} (${m.capability}: ${m.reason})`))}`);
+      problems.push(`missing ${missingActions.length} action(s) the enabled features need: ${capped(missing.map((m) => `${m.action} on ${m.resource} (${m.capability}: ${m.reason})`))}`);
     }
-    if (coverage.stray.length) {
-      const sources = [...new Set(coverage.stray.flatMap((s) => s.allowedBy))];
-      // Permissions management (iam:AttachRolePolicy...) first: those let the role grant itself anything.
-      const ordered = [...coverage.stray.filter((s) => s.level === 'Permissions management'), ...coverage.stray.filter((s) => s.level !== 'Permissions management')];
-      problems.push(`${coverage.stray.length} write action(s) allowed beyond the enabled features: ${list(ordered.map((s) => s.action))} (allowed by ${list(sources)})`);
+    if (coverage.excess.length) {
+      const shown = coverage.excess.slice(0, SHOW).map(describeExcess);
+      const more = coverage.excess.length > SHOW ? ` | and ${coverage.excess.length - SHOW} more statement(s)` : '';
+      problems.push(`${coverage.excess.length} statement(s) allow more than the enabled features need: ${shown.join(' | ')}${more}`);
     }
     if (problems.length) return fail(problems.join('; ') + note, details);
-    return pass(`${actions.length} needed actions allowed (${capabilities.map((c) => c.id).join(', ')}), no write action beyond them${note}`, details);
+    const scoped = config.toggles.provisioning ? `, IAM groups only ${scopeResources(scope, vars).join(', ')}` : '';
+    return pass(`${actions.length} needed actions allowed (${capabilities.map((c) => c.id).join(', ')}${scoped}), nothing beyond them${note}`, details);
   },
 };

@@ -1,7 +1,7 @@
 /** The shapes shared by validate's checks, runner and report (report.schema.json describes the JSON form). */
 import type { AwsAccessOptions, AwsContext } from '../aws';
 import type { RoleArn } from '../grammar/arn';
-import type { Toggles } from '../policy/capabilities';
+import type { GroupScope, Toggles } from '../policy/capabilities';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -28,6 +28,8 @@ export interface ValidateConfig {
   /** ConductorOne's principal, the only one the trust policy may let in. */
   trustedPrincipalArn: string;
   toggles: Toggles;
+  /** With provisioning: the IAM groups the role may change (--provisioning-group-arns / -path); absent = defaults.json's path. */
+  groupScope?: GroupScope;
   ssoRegion: string;
   /** Also assume the role and ask STS who we are. */
   assume: boolean;

@@ -75,6 +75,51 @@ test('a failing check: exit 1, --json parsable and valid against the schema', as
   expect(report.checks.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass', 'fail', 'pass', 'skip', 'skip', 'skip']);
 });
 
+describe('provisioning group scope: --provisioning-group-path / --provisioning-group-arns and their env variables', () => {
+  const SCOPE = { groupArns: [], groupPath: '/conductorone/' };
+  const PROVISIONING = { organizations: false, identity_center: false, provisioning: true };
+  const env = { BATON_EXTERNAL_ID: EXTERNAL_ID, BATON_PROVISIONING: 'true' };
+
+  test('the role narrowed to /conductorone/ passes with the path from the environment (as the Terraform step passes it), and fails without it', async () => {
+    await createRole({ toggles: PROVISIONING, scope: SCOPE });
+    const ok = await cli([], { ...env, BATON_PROVISIONING_GROUP_PATH: '/conductorone/' });
+    expect(ok.stdout).toMatch(/4\. PASS {2}Permissions +13 needed actions allowed \(iam_provisioning, iam_sync, IAM groups only arn:aws:iam::123456789012:group\/conductorone\/\*\)/);
+    expect(ok.code).toBe(0);
+    const flag = await cli(['--provisioning-group-path', '/conductorone/', '--json'], env);
+    expect(flag.code).toBe(0);
+    const defaulted = await cli([], env);
+    expect(defaulted.stdout).toMatch(/4\. FAIL {2}Permissions +missing 2 action\(s\)/);
+    expect(defaulted.code).toBe(1);
+    // Listed groups are narrower than the path: the role's /conductorone/* statement is then too wide.
+    // (A group name may hold a comma: the list splits only where the next ARN starts.)
+    const arns = await cli([], { ...env, BATON_PROVISIONING_GROUP_ARNS: 'arn:aws:iam::123456789012:group/conductorone/Engineers, arn:aws:iam::123456789012:group/conductorone/Ops,Readers' });
+    expect(arns.stdout).toContain('on arn:aws:iam::123456789012:group/conductorone/*, wider than the needed resources arn:aws:iam::123456789012:group/conductorone/Engineers, arn:aws:iam::123456789012:group/conductorone/Ops,Readers');
+    expect(arns.code).toBe(1);
+  });
+
+  test('refused before any AWS call, naming the input and the rule', async () => {
+    const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+      [['--provisioning-group-path', 'conductorone'], env, /--provisioning-group-path must start and end with \//],
+      [[], { ...env, BATON_PROVISIONING_GROUP_ARNS: 'arn:aws:iam::123456789012:user/x' }, /--provisioning-group-arns entry 1 must be an IAM group ARN/],
+      [[], { ...env, BATON_PROVISIONING_GROUP_ARNS: 'arn:aws:iam::123456789012:group/a,arn:aws:iam::210987654321:group/b' }, /--provisioning-group-arns entry 2 must be a group of the role's account 123456789012 and partition aws \(got account 210987654321, partition aws\)/],
+      [[], { ...env, BATON_PROVISIONING_GROUP_ARNS: 'arn:aws-cn:iam::123456789012:group/a' }, /entry 1 must be a group of the role's account 123456789012 and partition aws \(got account 123456789012, partition aws-cn\)/],
+      [['--provisioning-group-path', '/c1/', '--provisioning-group-arns', 'arn:aws:iam::123456789012:group/a'], env, /are alternatives .* not both/],
+      [['--provisioning-group-path', '/c1/'], { BATON_EXTERNAL_ID: EXTERNAL_ID }, /--provisioning-group-path only applies with --provisioning/],
+    ];
+    for (const [args, e, message] of cases) {
+      const r = await cli(args, e);
+      expect({ args, e, code: r.code, stdout: r.stdout }).toEqual({ args, e, code: 2, stdout: '' });
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  test('from the environment without provisioning the scope is ignored (the Terraform step passes it whatever the toggle)', async () => {
+    await createRole();
+    const r = await cli([], { BATON_EXTERNAL_ID: EXTERNAL_ID, BATON_PROVISIONING_GROUP_PATH: '/conductorone/' });
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('usage and configuration errors: exit 2 before any AWS call', () => {
   test('no external ID', async () => {
     const r = await cli([]);
@@ -122,7 +167,7 @@ test('--help lists every flag with its env variable', async () => {
   const help = r.stdout.replace(/\s+/g, ' ');
   const flags = cmd.options.map((o) => [o.long!, o.envVar] as const);
   expect(flags.map(([f]) => f)).toEqual(
-    expect.arrayContaining(['--role-arn', '--external-id', '--external-id-file', '--external-id-sha256', '--trusted-principal-arn', '--global-aws-orgs-enabled', '--global-aws-sso-enabled', '--global-aws-sso-region', '--provisioning', '--assume', '--json']),
+    expect.arrayContaining(['--role-arn', '--external-id', '--external-id-file', '--external-id-sha256', '--trusted-principal-arn', '--global-aws-orgs-enabled', '--global-aws-sso-enabled', '--global-aws-sso-region', '--provisioning', '--provisioning-group-arns', '--provisioning-group-path', '--assume', '--json']),
   );
   for (const [flag, env] of flags) {
     expect(env).toBeDefined();

@@ -1,8 +1,8 @@
 /** Builds roles in moto the way the HCL module would, so each test can break exactly one thing. */
-import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { createAwsContext } from '../../../connector/src/aws';
-import { enabledCapabilities, renderDocument, Toggles } from '../../../connector/src/policy/capabilities';
+import { enabledCapabilities, GroupScope, renderCapability, renderDocument, Toggles } from '../../../connector/src/policy/capabilities';
 import type { ValidateConfig } from '../../../connector/src/validate/types';
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION } from '../../harness/moto';
 
@@ -30,6 +30,12 @@ export interface RoleSpec {
   edit?: (doc: object) => object;
   /** More inline policies, by name. */
   extra?: Record<string, object>;
+  /** The provisioning group scope the capability documents are narrowed to, as the module narrows them. */
+  scope?: GroupScope;
+  /** Customer managed policies to create and attach (out of band), by name. */
+  managed?: Record<string, object>;
+  /** A customer managed policy to create and set as the role's permissions boundary. */
+  boundary?: object;
   credentials?: AwsCredentialIdentity;
   account?: string;
 }
@@ -39,13 +45,22 @@ export async function createRole(spec: RoleSpec = {}): Promise<string> {
   const aws = createAwsContext({ credentials: spec.credentials ?? MOTO_CREDENTIALS, region: MOTO_REGION });
   const account = spec.account ?? MOTO_DEFAULT_ACCOUNT;
   try {
-    const role = await aws.iam.send(new CreateRoleCommand({ RoleName: ROLE_NAME, AssumeRolePolicyDocument: JSON.stringify(spec.trust ?? trustPolicy()) }));
+    const createPolicy = async (name: string, doc: object) =>
+      (await aws.iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(doc) }))).Policy!.Arn!;
+    const boundary = spec.boundary ? await createPolicy('Boundary', spec.boundary) : undefined;
+    const role = await aws.iam.send(
+      new CreateRoleCommand({ RoleName: ROLE_NAME, AssumeRolePolicyDocument: JSON.stringify(spec.trust ?? trustPolicy()), PermissionsBoundary: boundary }),
+    );
     for (const c of enabledCapabilities(spec.toggles ?? SINGLE)) {
-      const doc = renderDocument(c.document, { partition: 'aws', accountId: account });
+      const vars = { partition: 'aws', accountId: account };
+      const doc = spec.scope ? renderCapability(c, vars, spec.scope) : renderDocument(c.document, vars);
       await aws.iam.send(new PutRolePolicyCommand({ RoleName: ROLE_NAME, PolicyName: c.policyName, PolicyDocument: JSON.stringify(spec.edit ? spec.edit(doc) : doc) }));
     }
     for (const [name, doc] of Object.entries(spec.extra ?? {})) {
       await aws.iam.send(new PutRolePolicyCommand({ RoleName: ROLE_NAME, PolicyName: name, PolicyDocument: JSON.stringify(doc) }));
+    }
+    for (const [name, doc] of Object.entries(spec.managed ?? {})) {
+      await aws.iam.send(new AttachRolePolicyCommand({ RoleName: ROLE_NAME, PolicyArn: await createPolicy(name, doc) }));
     }
     return role.Role!.Arn!;
   } finally {

@@ -165,16 +165,19 @@ describe('each broken role fails the right check', () => {
     expect(check(report, 'permissions').message).toMatch(/^missing 1 action\(s\) the enabled features need: iam:ListRoles on \* \(iam_sync: no statement allows it/);
   });
 
-  test('a stray write action (iam:CreateUser)', async () => {
+  test('a stray action, read or write (iam:CreateUser, iam:GetUser)', async () => {
     await createRole({ extra: { Extra: { Version: '2012-10-17', Statement: [{ Sid: 'Oops', Effect: 'Allow', Action: ['iam:CreateUser', 'iam:GetUser'], Resource: '*' }] } } });
     const report = await runValidate(config());
-    expect(check(report, 'permissions')).toMatchObject({ status: 'fail', message: expect.stringMatching(/^1 write action\(s\) allowed beyond the enabled features: iam:CreateUser \(allowed by Extra Sid "Oops"\)/) });
+    expect(check(report, 'permissions')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/^1 statement\(s\) allow more than the enabled features need: Extra Sid "Oops" allows 2 action\(s\) the enabled features do not need: iam:CreateUser, iam:GetUser \(/),
+    });
   });
 
-  test('provisioning actions while provisioning is off are stray', async () => {
+  test('provisioning actions while provisioning is off are outside the needed set', async () => {
     await createRole({ toggles: { organizations: false, identity_center: false, provisioning: true } });
     const report = await runValidate(config());
-    expect(check(report, 'permissions').message).toMatch(/iam:AddUserToGroup, iam:RemoveUserFromGroup \(allowed by ConductorOneIamProvisioning/);
+    expect(check(report, 'permissions').message).toMatch(/ConductorOneIamProvisioning Sid "ManageIamGroupMembership" allows 2 action\(s\) the enabled features do not need: iam:AddUserToGroup, iam:RemoveUserFromGroup/);
   });
 
   test('Organizations on, but no organization', async () => {
@@ -200,6 +203,98 @@ describe('each broken role fails the right check', () => {
     expect(check(report, 'organizations').message).toMatch(
       new RegExp(`account ${member} is a member of o-\\w+, not its management account ${MOTO_DEFAULT_ACCOUNT}: .*400 error on save. Create the role in account ${MOTO_DEFAULT_ACCOUNT}`),
     );
+  });
+});
+
+describe('permissions with provisioning, IAM groups scoped to /conductorone/', () => {
+  const PROVISIONING = { organizations: false, identity_center: false, provisioning: true };
+  const SCOPE = { groupArns: [], groupPath: '/conductorone/' };
+  const GROUPS = (p: string) => `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:group${p}`;
+  const scoped = () => config({ toggles: PROVISIONING, groupScope: SCOPE });
+  const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement });
+  const permissions = async () => check(await runValidate(scoped()), 'permissions');
+
+  test('the role as the module renders it passes, and says which groups', async () => {
+    await createRole({ toggles: PROVISIONING, scope: SCOPE });
+    const report = await runValidate(scoped());
+    expect(statuses(report)).toMatchObject({ 'trust-policy': 'pass', permissions: 'pass' });
+    expect(check(report, 'permissions').message).toMatch(new RegExp(`^13 needed actions allowed \\(iam_provisioning, iam_sync, IAM groups only ${GROUPS('/conductorone/\\*')}\\), nothing beyond them`));
+    expect(check(report, 'permissions').details).toMatchObject({ groupScope: { groupPath: '/conductorone/', resources: [GROUPS('/conductorone/*')] }, missing: [], excess: [] });
+  });
+
+  test('judged against the default scope (every group), the narrowed role misses group/*: the step must pass the scope', async () => {
+    await createRole({ toggles: PROVISIONING, scope: SCOPE });
+    const p = check(await runValidate(config({ toggles: PROVISIONING })), 'permissions');
+    expect(p.message).toMatch(new RegExp(`^missing 2 action\\(s\\) the enabled features need: iam:AddUserToGroup on ${GROUPS('/\\*')} \\(iam_provisioning: no statement allows it on this resource\\)`));
+  });
+
+  test('an out-of-band managed policy allowing AddUserToGroup on group/* fails, naming the policy and both resources', async () => {
+    await createRole({ toggles: PROVISIONING, scope: SCOPE, managed: { WideGroups: policy({ Effect: 'Allow', Action: 'iam:AddUserToGroup', Resource: GROUPS('/*') }) } });
+    const p = await permissions();
+    expect(p.status).toBe('fail');
+    expect(p.message).toBe(
+      `1 statement(s) allow more than the enabled features need: arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:policy/WideGroups Statement[0] allows iam:AddUserToGroup on ${GROUPS('/*')}, wider than the needed resource ${GROUPS('/conductorone/*')} (iam:SimulatePrincipalPolicy unavailable: HTTP 500; judged from the policy documents only)`,
+    );
+  });
+
+  test('the group statement widened to "*" in the inline policy fails', async () => {
+    await createRole({ toggles: PROVISIONING, scope: SCOPE, edit: (doc) => JSON.parse(JSON.stringify(doc).replace(JSON.stringify([GROUPS('/conductorone/*')]), '"*"')) });
+    expect((await permissions()).message).toMatch(/ConductorOneIamProvisioning Sid "ManageIamGroupMembership" allows iam:AddUserToGroup, iam:RemoveUserFromGroup on every resource \("\*"\), wider than/);
+  });
+
+  test.each(['secretsmanager:GetSecretValue', 's3:GetObject', 'ssm:GetParameter'])('an attached managed policy allowing %s on "*" fails', async (action) => {
+    await createRole({ toggles: PROVISIONING, scope: SCOPE, managed: { Reader: policy({ Sid: 'Read', Effect: 'Allow', Action: action, Resource: '*' }) } });
+    const p = await permissions();
+    expect(p.status).toBe('fail');
+    expect(p.message).toContain(`arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:policy/Reader Sid "Read" allows 1 action(s) the enabled features do not need: ${action} (`);
+    expect(p.details!.excess).toEqual([{ statement: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:policy/Reader Sid "Read"`, outsideActionCount: 1, outsideActions: [{ action, level: 'Read' }], widerResources: [], unbounded: [] }]);
+  });
+
+  test('an administrator policy: the message caps the list, the JSON keeps a capped list and the count', async () => {
+    await createRole({ toggles: PROVISIONING, scope: SCOPE, managed: { Admin: policy({ Effect: 'Allow', Action: '*', Resource: '*' }) } });
+    const p = await permissions();
+    expect(p.message).toMatch(/policy\/Admin Statement\[0\] allows \d{5} action\(s\) the enabled features do not need: (\S+, ){9}\S+ and \d{5} more; allows .* on every resource \("\*"\), wider than .*; cannot be bounded: it allows "\*", which also grants the matching actions AWS adds later/);
+    const [excess] = p.details!.excess as { outsideActionCount: number; outsideActions: unknown[] }[];
+    expect(excess.outsideActionCount).toBeGreaterThan(20000);
+    expect(excess.outsideActions).toHaveLength(200);
+  });
+
+  test('a permissions boundary without a needed action fails, naming the boundary', async () => {
+    // A boundary that allows everything but the one action the role needs most.
+    const boundary = policy({ Effect: 'Allow', NotAction: 'iam:AddUserToGroup', Resource: '*' });
+    await createRole({ toggles: PROVISIONING, scope: SCOPE, boundary });
+    const report = await runValidate(scoped());
+    expect(check(report, 'role-exists').details).toMatchObject({ permissionsBoundaryArn: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:policy/Boundary` });
+    expect(check(report, 'permissions').message).toMatch(
+      new RegExp(`^missing 1 action\\(s\\) the enabled features need: iam:AddUserToGroup on ${GROUPS('/conductorone/\\*')} \\(iam_provisioning: the permissions boundary does not allow it \\(no statement allows it on this resource\\)\\)`),
+    );
+  });
+
+  test('an administrator policy held inside a boundary of exactly the needed pairs passes', async () => {
+    const n = [
+      { Effect: 'Allow', Action: ['iam:AddUserToGroup', 'iam:RemoveUserFromGroup'], Resource: GROUPS('/conductorone/*') },
+      ...JSON.parse(JSON.stringify(require('../../../modules/conductorone-aws-role/policies/iam_sync.json').Statement).replace(/\$\{partition\}/g, 'aws').replace(/\$\{account_id\}/g, MOTO_DEFAULT_ACCOUNT)),
+    ];
+    await createRole({ toggles: PROVISIONING, scope: SCOPE, boundary: policy(...n), managed: { Admin: policy({ Effect: 'Allow', Action: '*', Resource: '*' }) } });
+    expect(await permissions()).toMatchObject({ status: 'pass', details: { permissionsBoundary: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:policy/Boundary` } });
+  });
+
+  test('extra Deny statements, inline and managed, still pass', async () => {
+    const denies = policy(
+      { Sid: 'NoAdmins', Effect: 'Deny', Action: 'iam:*', Resource: [GROUPS('/Admins'), GROUPS('/conductorone/Breakglass')] },
+      { Sid: 'NoData', Effect: 'Deny', Action: ['s3:*', 'secretsmanager:*', 'ssm:*'], Resource: '*' },
+      { Sid: 'TlsOnly', Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    );
+    await createRole({ toggles: PROVISIONING, scope: SCOPE, extra: { Guardrails: denies }, managed: { OrgGuardrails: denies } });
+    expect(await permissions()).toMatchObject({ status: 'pass', details: { excess: [], missing: [] } });
+  });
+
+  test('listed group ARNs instead of a path: the role narrowed to them passes, a path-wide statement fails', async () => {
+    const arns = { groupArns: [GROUPS('/conductorone/Engineers'), GROUPS('/Readers')], groupPath: '/' };
+    await createRole({ toggles: PROVISIONING, scope: arns });
+    expect(check(await runValidate(config({ toggles: PROVISIONING, groupScope: arns })), 'permissions').status).toBe('pass');
+    const p = check(await runValidate(config({ toggles: PROVISIONING, groupScope: { groupArns: [GROUPS('/Readers')], groupPath: '/' } })), 'permissions');
+    expect(p.message).toMatch(/allows iam:AddUserToGroup, iam:RemoveUserFromGroup on arn:aws:iam::123456789012:group\/conductorone\/Engineers, wider than the needed resource arn:aws:iam::123456789012:group\/Readers/);
   });
 });
 

