@@ -18,7 +18,6 @@ import { terraformAsync } from '../harness/terraform';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const MODULE_DIR = path.join(REPO_ROOT, 'modules', 'conductorone-aws-role');
-export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
 /** Fake values for the plans: the trusted principal is ConductorOne's default; the external IDs are test strings. */
 export const PLAN_INPUTS = {
@@ -59,17 +58,6 @@ function walk(dir: string, out: string[] = []): string[] {
 
 /** True when a directory holds Terraform configuration of its own (*.tf or *.tf.json). */
 const hasTf = (dir: string) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
-
-export function moduleExists(): boolean {
-  return hasTf(MODULE_DIR) && existsSync(path.join(MODULE_DIR, 'main.tf'));
-}
-
-/** Every example: a directory under examples/ with Terraform files (nested ones like examples/generated/* too). */
-export function exampleDirs(): string[] {
-  const dirs = new Set<string>();
-  for (const f of walk(EXAMPLES_DIR)) if (f.endsWith('.tf') || f.endsWith('.tf.json')) dirs.add(path.dirname(f));
-  return [...dirs].sort();
-}
 
 /**
  * What is wrong with the list of targets: a named module/example that is missing or holds no Terraform files, a
