@@ -77,12 +77,12 @@ export function targetProblems(root = REPO_ROOT, stackNames: string[] = definedS
   return problems;
 }
 
-/** The stacks the app defines, read from the source (`new <X>Stack(app, '<name>'`), without a synth. */
+/** The stacks the app defines, read from the source (`new <X>Stack(<app>, "<name>"`), without a synth. */
 export function definedStacks(root = REPO_ROOT): string[] {
   const names = new Set<string>();
   for (const f of walk(path.join(root, 'stacks'))) {
     if (!f.endsWith('.ts')) continue;
-    for (const m of readFileSync(f, 'utf8').matchAll(/new\s+\w+\(\s*app\s*,\s*['"]([\w-]+)['"]/g)) names.add(m[1]);
+    for (const m of readFileSync(f, 'utf8').matchAll(/new\s+\w+Stack\(\s*\w+\s*,\s*['"]([\w-]+)['"]/g)) names.add(m[1]);
   }
   return [...names].sort();
 }
