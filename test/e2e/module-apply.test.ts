@@ -6,12 +6,13 @@
  * destroy leaves no role.
  *
  * The example and the module are copied to a temp dir with the repository's layout, and `connector` is a symlink to
- * the repository's, so the module finds the CLI as it does in the repository. Moto is reached through the
+ * the repository's, so the module finds the CLI as it does in the repository (prepareRoot, test/harness/example-root.ts,
+ * shared with the other example tests). Moto is reached through the
  * environment only (AWS_ENDPOINT_URL, dummy keys, AWS_MAX_ATTEMPTS=1): the example carries no emulator settings.
  * Test-only choices go in override files (Terraform merges `*_override.tf` into the module block).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   AttachRolePolicyCommand,
@@ -25,7 +26,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { AwsContext, createAwsContext } from '../../connector/src/aws';
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, REPO_ROOT, startMoto } from '../harness/moto';
-import { RunResult, tempDir, terraform, terraformInit } from '../harness/terraform';
+import { iamInventory, prepareRoot } from '../harness/example-root';
+import { RunResult, terraform } from '../harness/terraform';
 import defaults from '../../modules/conductorone-aws-role/defaults.json';
 
 /** Distinctive, so any leak is found by a plain substring search. */
@@ -63,15 +65,8 @@ beforeAll(async () => {
   moto = await startMoto();
   process.env.AWS_ENDPOINT_URL = moto.endpoint; // the SDK reads it (createAwsContext has no endpoint option)
   aws = createAwsContext({ region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
-  const work = tempDir('c1-module-apply-');
-  cpSync(path.join(REPO_ROOT, 'modules/conductorone-aws-role'), path.join(work, 'modules/conductorone-aws-role'), {
-    recursive: true,
-    filter: (src) => !/[/\\](\.terraform|tests)$/.test(src),
-  });
-  dir = path.join(work, 'examples/single-account');
-  cpSync(path.join(REPO_ROOT, 'examples/single-account'), dir, { recursive: true, filter: (src) => !/[/\\]\.terraform/.test(src) });
-  symlinkSync(path.join(REPO_ROOT, 'connector'), path.join(work, 'connector'));
-  terraformInit(dir);
+  // The shared copy + init of test/harness/example-root.ts; this file's own runs stay synchronous (tf() below).
+  dir = (await prepareRoot(moto, { example: 'examples/single-account', externalId: SECRET })).dir;
 }, 120000);
 
 afterAll(async () => {
@@ -187,6 +182,8 @@ describe('examples/single-account against moto', () => {
     const r = tf(['destroy', '-auto-approve', '-input=false']);
     if (r.code !== 0) throw new Error(r.output.slice(-4000));
     expect(await roleExists()).toBe(false);
+    // Nothing else either: the only thing left is the drift test's own out-of-band policy (detached).
+    expect(await iamInventory(aws)).toEqual({ roles: [], groups: [], users: [], policies: ['OutOfBand'] });
   }, 180000);
 
   it('the external ID appears in none of the captured output of Terraform and the CLI', () => {

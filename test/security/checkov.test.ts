@@ -16,7 +16,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeF
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckovRecord, CheckovReport, checkov } from './scanners';
-import { EXAMPLES_DIR, exampleDirs, MODULE_DIR, moduleExists, Plans, plans, REPO_ROOT } from './targets';
+import { EXPECTED_TARGETS, MODULE_DIR, Plans, plans, REPO_ROOT, targetProblems } from './targets';
 
 const CONTROL_TF = `
 resource "aws_iam_role" "control_public" {
@@ -77,7 +77,7 @@ beforeAll(async () => {
   scanRoot = mkdtempSync(path.join(os.tmpdir(), 'c1-checkov-'));
   const src = path.join(scanRoot, 'src');
   mkdirSync(src, { recursive: true });
-  if (moduleExists()) {
+  {
     // Without tests/: checkov's HCL parser times out on .tftest.hcl files and they hold no resources.
     cpSync(MODULE_DIR, path.join(src, 'modules', 'conductorone-aws-role'), {
       recursive: true,
@@ -85,8 +85,8 @@ beforeAll(async () => {
     });
     sources['/modules/conductorone-aws-role/'] = 'modules/conductorone-aws-role';
   }
-  for (const ex of exampleDirs()) {
-    const rel = path.relative(REPO_ROOT, ex);
+  for (const rel of EXPECTED_TARGETS.examples) {
+    const ex = path.join(REPO_ROOT, rel);
     cpSync(ex, path.join(src, rel), { recursive: true, filter: (p) => !p.includes(`${path.sep}.terraform`) });
     sources[`/${rel}/`] = rel;
   }
@@ -125,25 +125,37 @@ test('the control configuration fails the checks it is built to fail (the scanne
   for (const want of CONTROL_EXPECTED) expect(got).toContain(want);
 });
 
-test('every source that exists was scanned, without parsing errors', () => {
+test('the target list names every example and stack that exists, and each named one exists', () => {
+  expect(targetProblems()).toEqual([]);
+});
+
+test('every named source was scanned (checkov evaluated checks in it), without parsing errors', () => {
   expect(sourceReports.flatMap((r) => r.results.parsing_errors)).toEqual([]);
+  expect(Object.values(sources).sort()).toEqual(
+    [EXPECTED_TARGETS.module, ...EXPECTED_TARGETS.examples, ...EXPECTED_TARGETS.stacks.map((n) => `stacks (${n}, cdk.tf.json)`)].sort(),
+  );
   const seen = new Set([...all(sourceReports, 'passed_checks'), ...all(sourceReports, 'failed_checks'), ...all(sourceReports, 'skipped_checks')].map((r) => r.file_path));
-  for (const [prefix, what] of Object.entries(sources)) {
-    expect({ what, scanned: [...seen].some((f) => f.startsWith(prefix) || f.includes(prefix)) }).toEqual({ what, scanned: true });
-  }
-  // Report what exists, so a missing target is visible in the log rather than silently absent.
-  expect(existsSync(EXAMPLES_DIR) ? exampleDirs().length : 0).toBeGreaterThanOrEqual(0);
+  // A source whose files produced no check result at all was not really scanned (empty copy, parse failure).
+  const unscanned = Object.entries(sources)
+    .filter(([prefix]) => ![...seen].some((f) => f.startsWith(prefix) || f.includes(prefix)))
+    .map(([, what]) => what);
+  expect(unscanned).toEqual([]);
 });
 
 test('source: zero failed checks (module, examples, cdk.tf.json)', () => {
   expect(all(sourceReports, 'failed_checks').filter((r) => !isControl(r)).map(line)).toEqual([]);
 });
 
-test('every plan was made (except targets that need a provider this machine cannot install: scanned as source only)', () => {
+test('every named target was planned, except the named ones that need a provider the offline mirror lacks', () => {
   expect(planSet.targets.filter((t) => t.error).map((t) => `${t.name}: ${t.error}`)).toEqual([]);
-  expect(planSet.targets.filter((t) => t.planFile).length).toBeGreaterThan(0);
-  const unplannable = planSet.targets.filter((t) => t.unplannable);
-  if (unplannable.length) console.log(`not planned offline: ${unplannable.map((t) => `${t.name} (${t.unplannable})`).join('; ')}`);
+  const planned = planSet.targets.filter((t) => t.planFile).map((t) => t.name);
+  const all = ['module:all', 'module:defaults', ...EXPECTED_TARGETS.examples.map((e) => `example:${e}`), ...EXPECTED_TARGETS.stacks.map((n) => `stack:${n}`)];
+  expect(planned.sort()).toEqual(all.filter((n) => !(n in EXPECTED_TARGETS.unplannable)).sort());
+  // Unplannable only for the listed reason: once the mirror holds that provider, the example must be planned.
+  const unplannable = Object.fromEntries(planSet.targets.filter((t) => t.unplannable).map((t) => [t.name, t.unplannable!]));
+  expect(Object.keys(unplannable).sort()).toEqual(Object.keys(EXPECTED_TARGETS.unplannable).sort());
+  for (const [name, provider] of Object.entries(EXPECTED_TARGETS.unplannable)) expect(unplannable[name]).toContain(provider);
+  console.log(`not planned offline: ${Object.entries(unplannable).map(([n, why]) => `${n} (${why})`).join('; ')}`);
 });
 
 test('plans: zero failed checks on the rendered role, trust policy and inline policies', () => {

@@ -1,5 +1,6 @@
 /**
- * parliament and cloudsplaining over every capability document, rendered for partition aws and a 12-digit account.
+ * parliament and cloudsplaining over every capability document as the HCL module renders it (every toggle on, in a
+ * `terraform plan` against moto: test/harness/module-policies.ts), so the scanners see what ships, narrowing included.
  * - Every document: no malformed element, unknown prefix/action, or resource that does not fit its action.
  * - Read capabilities (*_sync): no privilege escalation, credentials exposure or data exfiltration, even with
  *   cloudsplaining's flag-all mode (which ignores resource constraints).
@@ -8,11 +9,12 @@
  * Both scanners run once, in one Python process, over all documents (plus two control documents that prove the
  * scanners see what we assert they do not).
  */
-import { allCapabilities, renderDocument } from '../../connector/src/policy/capabilities';
+import { allCapabilities } from '../../connector/src/policy/capabilities';
+import { moduleRenderings, RENDERED_ACCOUNT, toggleKey } from '../harness/module-policies';
 import { findingLines, PolicyScanReport, scanPolicies } from './scanners';
 
-const PARTITION = 'aws';
-const ACCOUNT = '111122223333';
+const ACCOUNT = RENDERED_ACCOUNT;
+const ALL_ON = { organizations: true, identity_center: true, provisioning: true };
 
 /** Expected findings per capability, with the reason each is accepted. Sync capabilities expect none. */
 const EXPECTED: Record<string, Record<string, string>> = {
@@ -76,13 +78,22 @@ const CONTROL = {
 };
 
 let report: PolicyScanReport;
-beforeAll(() => {
+/** Inline policy names the module planned with every toggle on. */
+let planned: string[];
+beforeAll(async () => {
+  const rendered = (await moduleRenderings())[toggleKey(ALL_ON)].policies;
+  planned = Object.keys(rendered).sort();
   const docs: Record<string, object> = { ...CONTROL };
-  for (const c of capabilities) docs[c.id] = renderDocument(c.document, { partition: PARTITION, accountId: ACCOUNT });
+  // A capability the module did not render is left out here and fails below (its report is missing).
+  for (const c of capabilities) if (rendered[c.policyName]) docs[c.id] = rendered[c.policyName];
   report = scanPolicies(docs);
   // The findings, for the reader of the test log (and the issue's review of provisioning permissions).
-  const lines = capabilities.map((c) => `${c.id}:\n${findingLines(report.policies[c.id]).map((l) => `  ${l}`).join('\n') || '  (no findings)'}`);
+  const lines = capabilities.filter((c) => report.policies[c.id]).map((c) => `${c.id}:\n${findingLines(report.policies[c.id]).map((l) => `  ${l}`).join('\n') || '  (no findings)'}`);
   console.log(`parliament ${report.versions.parliament}, cloudsplaining ${report.versions.cloudsplaining}\n${lines.join('\n')}`);
+}, 600000);
+
+test('with every toggle on, the module renders exactly one inline policy per capability of the manifest', () => {
+  expect(planned).toEqual(capabilities.map((c) => c.policyName).sort());
 });
 
 test('the expected list covers exactly the capabilities of the manifest', () => {

@@ -1,31 +1,48 @@
 /**
  * What the security tests scan: the HCL module, every example, and the two CDKTF stacks, both as source
  * (module/examples directories, synthesized cdk.tf.json) and as Terraform plans against moto (`terraform show -json`),
- * where every policy is a rendered JSON string. The source of a target that does not exist yet is simply absent
- * (the module, examples and stacks are written by others); tests run against whatever exists.
+ * where every policy is a rendered JSON string. What must be scanned is named in EXPECTED_TARGETS: a named target
+ * that is missing, or an example directory that exists but is not named, fails the suite (targetProblems()).
  *
- * Plans are made once per content of the inputs and cached under the OS temp dir (keyed by a hash of the module,
- * examples, stacks and this file), so checkov.test.ts and trust-policy.test.ts share them, also when run in
- * parallel (a lock directory serialises the first build).
+ * Plans are made once per key and cached under the OS temp dir (test/harness/plan-cache.ts: the key covers the
+ * module, the connector's policy and grammar code, the stacks, the examples, this file, and the Terraform, provider
+ * and moto versions), so checkov.test.ts and trust-policy.test.ts share them, also when run in parallel.
  */
 import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { execSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto } from '../harness/moto';
+import { cachedBuild, currentPlanCacheInputs, planCacheKey } from '../harness/plan-cache';
 import { terraformAsync } from '../harness/terraform';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const MODULE_DIR = path.join(REPO_ROOT, 'modules', 'conductorone-aws-role');
-export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
 /** Fake values for the plans: the trusted principal is ConductorOne's default; the external IDs are test strings. */
 export const PLAN_INPUTS = {
   externalId: 'c1-security-test-external-id-0123456789abcdef',
   additionalExternalId: 'c1-security-test-external-id-rotation-fedcba9876543210',
   trustedPrincipalArn: 'arn:aws:iam::765656841499:role/ConductorOneService',
+};
+
+/**
+ * Everything the security suite must scan, by name. Adding an example means adding it here (the suite fails until
+ * then); a name here that does not exist fails too, so a target can never drop out of the scans silently.
+ */
+export const EXPECTED_TARGETS = {
+  module: 'modules/conductorone-aws-role',
+  examples: [
+    'examples/conductorone-provider',
+    'examples/generated/conductorone-aws',
+    'examples/generated/conductorone-aws-management',
+    'examples/management-account-identity-center',
+    'examples/provisioning',
+    'examples/single-account',
+  ],
+  stacks: ['conductorone-aws', 'conductorone-aws-management'],
+  /** Plan targets that cannot be planned offline, and why (checked: planning them must fail for exactly that reason). */
+  unplannable: { 'example:examples/conductorone-provider': 'conductorone/conductorone' } as Record<string, string>,
 };
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -42,15 +59,32 @@ function walk(dir: string, out: string[] = []): string[] {
 /** True when a directory holds Terraform configuration of its own (*.tf or *.tf.json). */
 const hasTf = (dir: string) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.tf') || f.endsWith('.tf.json'));
 
-export function moduleExists(): boolean {
-  return hasTf(MODULE_DIR) && existsSync(path.join(MODULE_DIR, 'main.tf'));
+/**
+ * What is wrong with the list of targets: a named module/example that is missing or holds no Terraform files, a
+ * named stack the CDKTF app does not define, or an example directory that exists but is not named. Empty = all fine.
+ */
+export function targetProblems(root = REPO_ROOT, stackNames: string[] = definedStacks()): string[] {
+  const problems: string[] = [];
+  const mod = path.join(root, EXPECTED_TARGETS.module);
+  if (!existsSync(path.join(mod, 'main.tf'))) problems.push(`${EXPECTED_TARGETS.module}/main.tf is missing`);
+  for (const ex of EXPECTED_TARGETS.examples) if (!hasTf(path.join(root, ex))) problems.push(`${ex} is named but holds no Terraform files (missing?)`);
+  const examplesDir = path.join(root, 'examples');
+  const found = new Set<string>();
+  for (const f of walk(examplesDir)) if (f.endsWith('.tf') || f.endsWith('.tf.json')) found.add(path.relative(root, path.dirname(f)));
+  for (const ex of [...found].sort()) if (!EXPECTED_TARGETS.examples.includes(ex)) problems.push(`${ex} exists but is not in EXPECTED_TARGETS.examples: it would not be scanned`);
+  for (const st of EXPECTED_TARGETS.stacks) if (!stackNames.includes(st)) problems.push(`stack ${st} is named but the CDKTF app does not define it`);
+  for (const st of stackNames) if (!EXPECTED_TARGETS.stacks.includes(st)) problems.push(`stack ${st} exists but is not in EXPECTED_TARGETS.stacks: it would not be scanned`);
+  return problems;
 }
 
-/** Every example: a directory under examples/ with Terraform files (nested ones like examples/generated/* too). */
-export function exampleDirs(): string[] {
-  const dirs = new Set<string>();
-  for (const f of walk(EXAMPLES_DIR)) if (f.endsWith('.tf') || f.endsWith('.tf.json')) dirs.add(path.dirname(f));
-  return [...dirs].sort();
+/** The stacks the app defines, read from the source (`new <X>Stack(<app>, "<name>"`), without a synth. */
+export function definedStacks(root = REPO_ROOT): string[] {
+  const names = new Set<string>();
+  for (const f of walk(path.join(root, 'stacks'))) {
+    if (!f.endsWith('.ts')) continue;
+    for (const m of readFileSync(f, 'utf8').matchAll(/new\s+\w+Stack\(\s*\w+\s*,\s*['"]([\w-]+)['"]/g)) names.add(m[1]);
+  }
+  return [...names].sort();
 }
 
 export function cdktfApp(): string | null {
@@ -111,21 +145,6 @@ export function plannedResources(plan: TerraformPlan): PlannedResource[] {
   };
   visit(plan.planned_values?.root_module);
   return out;
-}
-
-function inputsHash(): string {
-  const h = createHash('sha256');
-  const files = [
-    ...walk(MODULE_DIR).filter((f) => !f.includes(`${path.sep}tests${path.sep}`)),
-    ...walk(EXAMPLES_DIR),
-    ...walk(path.join(REPO_ROOT, 'stacks')),
-    path.join(REPO_ROOT, 'cdktf.json'),
-    __filename,
-  ]
-    .filter((f) => existsSync(f))
-    .sort();
-  for (const f of files) h.update(f).update('\0').update(readFileSync(f)).update('\0');
-  return h.digest('hex').slice(0, 16);
 }
 
 const moduleWrapper = (vars: Record<string, unknown>) => `
@@ -202,7 +221,7 @@ async function buildPlans(root: string): Promise<PlanTarget[]> {
     const varFile = path.join(root, 'vars.json');
     writeFileSync(varFile, JSON.stringify(rootVars));
 
-    if (moduleExists()) {
+    {
       const variants: Record<string, Record<string, unknown>> = {
         all: {
           external_id: PLAN_INPUTS.externalId,
@@ -220,8 +239,8 @@ async function buildPlans(root: string): Promise<PlanTarget[]> {
         jobs.push(() => planIn({ name: `module:${v}`, source: 'modules/conductorone-aws-role', dir }, env));
       }
     }
-    for (const ex of exampleDirs()) {
-      const rel = path.relative(REPO_ROOT, ex);
+    for (const rel of EXPECTED_TARGETS.examples) {
+      const ex = path.join(REPO_ROOT, rel);
       const dir = path.join(root, rel.replace(/[\\/]/g, '_'));
       // A copy, so init/plan never write into the tree; module sources relative to the example are made absolute.
       mkdirSync(dir, { recursive: true });
@@ -234,6 +253,8 @@ async function buildPlans(root: string): Promise<PlanTarget[]> {
       jobs.push(() => planIn({ name: `example:${rel}`, source: rel, dir }, env, varFile));
     }
     const stacks = synthStacks(path.join(root, 'synth'));
+    const unsynthesized = EXPECTED_TARGETS.stacks.filter((n) => !stacks[n]);
+    for (const name of unsynthesized) jobs.push(async () => ({ name: `stack:${name}`, source: `stacks (${name})`, dir: root, error: 'the CDKTF app did not synthesize this stack' }));
     for (const [name, file] of Object.entries(stacks)) {
       const dir = path.join(root, `stack-${name}`);
       mkdirSync(dir, { recursive: true });
@@ -256,42 +277,13 @@ export interface Plans {
   targets: PlanTarget[];
 }
 
-/** Plans of every target that exists, built once per input content (cached in the OS temp dir). */
+/** Plans of every target (refusing to start when a named target is missing), built once per key and cached. */
 export async function plans(): Promise<Plans> {
-  const base = path.join(os.tmpdir(), 'c1-security-plans');
-  mkdirSync(base, { recursive: true });
-  const key = inputsHash();
-  const root = path.join(base, key);
-  const done = path.join(root, 'targets.json');
-  const lock = path.join(base, `${key}.lock`);
-  const deadline = Date.now() + 10 * 60 * 1000;
-  for (;;) {
-    if (existsSync(done)) break;
-    try {
-      mkdirSync(lock);
-    } catch {
-      // Someone else is building; a lock older than 10 minutes is stale.
-      if (Date.now() - statSync(lock).mtimeMs > 10 * 60 * 1000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
-    }
-    try {
-      // Old builds (other input contents) are small (providers are symlinked from the mirror); drop those over a day old.
-      for (const d of readdirSync(base)) {
-        const p = path.join(base, d);
-        if (d !== key && !d.endsWith('.lock') && Date.now() - statSync(p).mtimeMs > 24 * 3600 * 1000) rmSync(p, { recursive: true, force: true });
-      }
-      rmSync(root, { recursive: true, force: true });
-      mkdirSync(root, { recursive: true });
-      const targets = await buildPlans(root);
-      writeFileSync(done, JSON.stringify(targets.map(({ plan: _p, ...t }) => t), null, 1));
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
-  const targets = JSON.parse(readFileSync(done, 'utf8')) as PlanTarget[];
-  return { root, targets: targets.map((t) => (t.planFile ? { ...t, plan: JSON.parse(readFileSync(t.planFile, 'utf8')) as TerraformPlan } : t)) };
+  const problems = targetProblems();
+  if (problems.length) throw new Error(`security targets are missing or unnamed:\n  ${problems.join('\n  ')}`);
+  const key = planCacheKey(currentPlanCacheInputs(readFileSync(__filename, 'utf8')));
+  const { dir, value } = await cachedBuild('c1-security-plans', key, async (root) => (await buildPlans(root)).map(({ plan: _p, ...t }) => t));
+  return { root: dir, targets: value.map((t) => (t.planFile ? { ...t, plan: JSON.parse(readFileSync(t.planFile, 'utf8')) as TerraformPlan } : t)) };
 }
 
 /** Runs a command quietly and returns its stdout; for small helpers. */

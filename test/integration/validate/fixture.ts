@@ -1,26 +1,48 @@
-/** Builds roles in moto the way the HCL module would, so each test can break exactly one thing. */
+/**
+ * Builds roles in moto from what the HCL module really renders (its trust policy and inline policies, read from a
+ * `terraform plan` of the module: test/harness/module-policies.ts), so each test starts from the role the module
+ * ships and breaks exactly one thing. Importing this file registers a beforeAll that loads the renderings (one
+ * Terraform plan per cache key, shared by every file).
+ */
 import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { createAwsContext } from '../../../connector/src/aws';
-import { enabledCapabilities, GroupScope, renderCapability, renderDocument, Toggles } from '../../../connector/src/policy/capabilities';
+import { enabledCapabilities, GroupScope, renderCapability, Toggles } from '../../../connector/src/policy/capabilities';
 import type { ValidateConfig } from '../../../connector/src/validate/types';
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION } from '../../harness/moto';
+import defaults from '../../../modules/conductorone-aws-role/defaults.json';
+import { forAccount, ModuleRendering, moduleRenderings, RENDER_EXTERNAL_ID, toggleKey } from '../../harness/module-policies';
 
-export const C1_PRINCIPAL = 'arn:aws:iam::765656841499:role/ConductorOneService';
-export const EXTERNAL_ID = 'c1-external-id-0123456789abcdefABCDEF';
+/** The module's default trusted principal: ConductorOne's. */
+export const C1_PRINCIPAL = defaults.trusted_principal_arn;
+/** The ID the module's renderings were planned with, so the rendered trust policy holds it. */
+export const EXTERNAL_ID = RENDER_EXTERNAL_ID;
 export const ROLE_NAME = 'ConductorOneIntegration';
 export const roleArn = (account = MOTO_DEFAULT_ACCOUNT, name = ROLE_NAME) => `arn:aws:iam::${account}:role/${name}`;
 export const SINGLE: Toggles = { organizations: false, identity_center: false, provisioning: false };
 export const ALL_ON: Toggles = { organizations: true, identity_center: true, provisioning: true };
 
+let renderings: Record<string, ModuleRendering> | undefined;
+beforeAll(async () => {
+  renderings = await moduleRenderings(EXTERNAL_ID);
+}, 600000);
+
+/** What the module renders for these toggles (loaded by the beforeAll above). */
+export function moduleRendering(toggles: Toggles = SINGLE): ModuleRendering {
+  if (!renderings) throw new Error('the module renderings are not loaded yet: use the fixture inside tests or hooks');
+  const r = renderings[toggleKey(toggles)];
+  if (!r) throw new Error(`the module accepts no toggle combination ${JSON.stringify(toggles)}`);
+  return r;
+}
+
+/**
+ * The module's trust policy (planned with EXTERNAL_ID and the default principal), its one statement named
+ * Sid "ConductorOne" so messages can point at it, `statement` merged into it, `extra` statements after it.
+ */
 export function trustPolicy(statement: Record<string, unknown> = {}, extra: object[] = []) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: 'ConductorOne', Effect: 'Allow', Principal: { AWS: C1_PRINCIPAL }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } }, ...statement },
-      ...extra,
-    ],
-  };
+  const rendered = moduleRendering().trust;
+  if (rendered.Statement.length !== 1) throw new Error(`the module's trust policy has ${rendered.Statement.length} statements; the fixture expects 1`);
+  return { Version: rendered.Version, Statement: [{ Sid: 'ConductorOne', ...rendered.Statement[0], ...statement }, ...extra] };
 }
 
 export interface RoleSpec {
@@ -40,7 +62,7 @@ export interface RoleSpec {
   account?: string;
 }
 
-/** Creates the role with one inline policy per enabled capability, rendered for the account. */
+/** Creates the role with the inline policies the module renders for the toggles (for another account: its ID swapped in). */
 export async function createRole(spec: RoleSpec = {}): Promise<string> {
   const aws = createAwsContext({ credentials: spec.credentials ?? MOTO_CREDENTIALS, region: MOTO_REGION });
   const account = spec.account ?? MOTO_DEFAULT_ACCOUNT;
@@ -51,10 +73,12 @@ export async function createRole(spec: RoleSpec = {}): Promise<string> {
     const role = await aws.iam.send(
       new CreateRoleCommand({ RoleName: ROLE_NAME, AssumeRolePolicyDocument: JSON.stringify(spec.trust ?? trustPolicy()), PermissionsBoundary: boundary }),
     );
-    for (const c of enabledCapabilities(spec.toggles ?? SINGLE)) {
-      const vars = { partition: 'aws', accountId: account };
-      const doc = spec.scope ? renderCapability(c, vars, spec.scope) : renderDocument(c.document, vars);
-      await aws.iam.send(new PutRolePolicyCommand({ RoleName: ROLE_NAME, PolicyName: c.policyName, PolicyDocument: JSON.stringify(spec.edit ? spec.edit(doc) : doc) }));
+    // The module's renderings are planned with the default group path; a narrower scope is rendered from the same
+    // capability data (module-role.test.ts applies the module itself with a scope and checks validate agrees).
+    const scoped = spec.scope ? Object.fromEntries(enabledCapabilities(spec.toggles ?? SINGLE).map((c) => [c.policyName, renderCapability(c, { partition: 'aws', accountId: account }, spec.scope!)])) : undefined;
+    for (const [name, rendered] of Object.entries(moduleRendering(spec.toggles ?? SINGLE).policies)) {
+      const doc = scoped?.[name] ?? forAccount(rendered, account);
+      await aws.iam.send(new PutRolePolicyCommand({ RoleName: ROLE_NAME, PolicyName: name, PolicyDocument: JSON.stringify(spec.edit ? spec.edit(doc) : doc) }));
     }
     for (const [name, doc] of Object.entries(spec.extra ?? {})) {
       await aws.iam.send(new PutRolePolicyCommand({ RoleName: ROLE_NAME, PolicyName: name, PolicyDocument: JSON.stringify(doc) }));

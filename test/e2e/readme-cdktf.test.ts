@@ -1,0 +1,95 @@
+/**
+ * Every `npx cdktf deploy` line of README.md's "Deploy the role" block, read from the Markdown at test time and run
+ * as written, with the external ID in TF_VAR_external_id as the README says (not --var), plus only what the README
+ * says an offline, non-interactive run adds (--skip-provider-lock, --auto-approve) and an --output dir per file so
+ * runs never share state. Against one moto holding an organization: deploy exits 0 with the validation step's checks
+ * passed (its default: the real c1-aws CLI), `cdktf diff` with the same arguments shows no changes, `cdktf destroy`
+ * leaves IAM as it was. (test/e2e/stacks-deploy.test.ts covers the stacks with --var and sync_step=sync.)
+ */
+import { CreateOrganizationCommand } from '@aws-sdk/client-organizations';
+import { symlinkSync } from 'node:fs';
+import * as path from 'node:path';
+import { AwsContext, createAwsContext } from '../../connector/src/aws';
+import { codeBlocks, TerraformRoot } from '../harness/example-root';
+import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, REPO_ROOT, useMoto } from '../harness/moto';
+import { runAsync } from '../harness/process';
+import { rootLifecycle } from '../harness/root-lifecycle';
+import { RunResult, tempDir, terraformEnv } from '../harness/terraform';
+import defaults from '../../modules/conductorone-aws-role/defaults.json';
+
+const SECRET = 'Ck6-CdktfReadmeSecret-ExtId-3a8f5d1c9e2b';
+const ROLE_ARN = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/${defaults.role_name}`;
+
+/** The deploy commands of the README block that exports TF_VAR_external_id, as argv after `npx cdktf deploy`. */
+function deployCommands(): string[][] {
+  const block = codeBlocks('README.md', 'sh').find((b) => b.includes('export TF_VAR_external_id'));
+  if (!block) return [];
+  return block
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter((l) => l.startsWith('npx cdktf deploy '))
+    .map((l) => l.slice('npx cdktf deploy '.length).split(/\s+/));
+}
+
+const COMMANDS = deployCommands();
+const moto = useMoto({ resetBeforeEach: false });
+let aws: AwsContext;
+let work: string;
+const captured: string[] = [];
+
+async function cdktf(verb: string, args: string[], out: string, extra: string[]): Promise<RunResult> {
+  const r = await runAsync('npx', ['cdktf', verb, ...args, '--skip-provider-lock', '--output', out, ...extra], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...terraformEnv(), ...moto.env, TF_VAR_external_id: SECRET, CI: '1', FORCE_COLOR: '0' },
+  });
+  captured.push(r.output);
+  return r;
+}
+
+/** One command as a root: apply = deploy, plan = diff (0 only when it says "No changes"), destroy = destroy. */
+function cdktfRoot(args: string[], i: number): TerraformRoot {
+  const out = () => path.join(work, `cdktf.out-${i}`);
+  return {
+    dir: out(),
+    tf: () => Promise.reject(new Error('not a Terraform root')),
+    apply: () => cdktf('deploy', args, out(), ['--auto-approve']),
+    plan: async () => {
+      const r = await cdktf('diff', args, out(), []);
+      return { ...r, code: r.code === 0 && /No changes/.test(r.output) ? 0 : r.code || 2 };
+    },
+    destroy: () => cdktf('destroy', args, out(), ['--auto-approve']),
+    captured,
+  };
+}
+
+beforeAll(async () => {
+  aws = createAwsContext({ region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
+  await aws.organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  // The stacks find the CLI relative to their synthesized directory, as in the repository.
+  work = tempDir('c1-readme-cdktf-');
+  symlinkSync(path.join(REPO_ROOT, 'connector'), path.join(work, 'connector'));
+}, 60000);
+afterAll(() => aws?.destroy());
+
+test('the README names the three deploys this file runs', () => {
+  expect(COMMANDS.map((c) => c.join(' '))).toEqual([
+    'conductorone-aws',
+    'conductorone-aws-management',
+    'conductorone-aws --var enable_provisioning=true --var provisioning_group_path=/conductorone/',
+  ]);
+});
+
+COMMANDS.forEach((args, i) => {
+  const management = args[0] === 'conductorone-aws-management';
+  rootLifecycle(`npx cdktf deploy ${args.join(' ')}`, {
+    root: () => cdktfRoot(args, i),
+    aws: () => aws,
+    roleArn: ROLE_ARN,
+    mustPass: ['Role exists', 'Trust policy', 'Permissions', ...(management ? ['Organizations management account', 'Identity Center instance'] : [])],
+  });
+});
+
+test('the external ID appears in none of the captured output', () => {
+  expect(captured.length).toBeGreaterThanOrEqual(COMMANDS.length * 3);
+  expect(captured.filter((t) => t.includes(SECRET))).toEqual([]);
+});
