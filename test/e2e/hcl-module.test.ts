@@ -213,11 +213,12 @@ test.each(VALIDATED_EXAMPLES)('terraform init + validate: examples/%s', async (e
   expect(r.code).toBe(0);
 });
 
+// ~60 runs, a provider start each (a few of them apply with the step's stand-in): minutes on a loaded machine.
 test('terraform test: the module native tests pass (mock_provider, offline)', async () => {
   const r = await results.moduleTest;
   if (r.code !== 0) throw new Error(r.output);
   expect(r.output).toMatch(/Success! \d+ passed, 0 failed/);
-});
+}, 420000);
 
 describe('input-cases.json through the module validations (generated terraform test files)', () => {
   let status: Map<string, string>;
