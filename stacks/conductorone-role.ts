@@ -4,7 +4,6 @@
  * module's policies/ files, read at synth time.
  */
 import { Construct } from 'constructs';
-import { createHash } from 'node:crypto';
 import { DataResource, Fn, IResolvable, Op, TerraformLocal, Token, ref } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
@@ -14,6 +13,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePoliciesExclusive } from '@cdktf/provider-aws/lib/iam-role-policies-exclusive';
 import defaults from '../modules/conductorone-aws-role/defaults.json';
 import grammar from '../modules/conductorone-aws-role/grammar.json';
+import manifest from '../modules/conductorone-aws-role/policies/capabilities.json';
 import { CAPABILITY_IDS, CapabilityId, PolicyDocument, Toggle, capability } from '../connector/src/policy/capabilities';
 
 /** A feature switch: a constant decided at synth, or a Terraform boolean (a variable). */
@@ -84,11 +84,12 @@ export interface ConductorOneRoleProps {
    */
   readonly syncSnapshotPath?: string;
   /**
-   * How to run the c1-aws CLI (a Terraform string may be null).
-   * @default - `node <repo>/connector/bin/c1-aws.js` when found from the synthesized stack directory
+   * The c1-aws CLI as an argv list, run without a shell with the argument `step` added, e.g. `["c1-aws"]` for a
+   * CLI on PATH (a Terraform list may be null).
+   * @default - `["node", "<repo>/connector/bin/c1-aws.js"]` when found from the synthesized stack directory
    *   (cdktf.out/stacks/<stack>/), else the step is off
    */
-  readonly connectorCommand?: string;
+  readonly connectorCommand?: string[];
   /**
    * Let the step assume the role with the external ID (Terraform then hides the step's output; the report goes to
    * a file).
@@ -98,8 +99,6 @@ export interface ConductorOneRoleProps {
 }
 
 const IAM_POLICY_LIMIT: number = grammar.limits.role_inline_policies_aggregate;
-/** The capability files' IAM group statement resource; provisioningGroupArns/Path narrow it. */
-const GROUP_RESOURCE = 'arn:${partition}:iam::${account_id}:group/*';
 
 export class ConductorOneRole extends Construct {
   readonly role: IamRole;
@@ -145,12 +144,15 @@ export class ConductorOneRole extends Construct {
       ? Fn.concat([[props.externalId], props.additionalExternalIds])
       : [props.externalId];
     const trustedPrincipal = props.trustedPrincipalArn ?? defaults.trusted_principal_arn;
+    // ConductorOne generates its external IDs and its connector refuses other lengths (external_id_conductorone);
+    // a principal of the user's own keeps STS's rule (external_id). Decided at synth when the principal is constant.
+    const idRule = externalIdRule(trustedPrincipal);
     const preconditions: { condition: unknown; errorMessage: string }[] = [
       // The external IDs are checked here, not in variable validations: Terraform 1.11 prints a sensitive variable's
       // value in a failed validation's diagnostic, not in a precondition's. Nothing is created before the role.
-      { condition: `\${${externalIdCheck(hclExpr(props.externalId))}}`, errorMessage: `external_id ${EXTERNAL_ID_RULE.rule}.` },
+      { condition: `\${${idRule.check(hclExpr(props.externalId))}}`, errorMessage: `external_id ${idRule.text}.` },
       ...(props.additionalExternalIds
-        ? [{ condition: `\${alltrue([for v in ${hclExpr(props.additionalExternalIds)} : ${externalIdCheck('v')}])}`, errorMessage: `Each additional_external_ids entry ${EXTERNAL_ID_RULE.rule}.` }]
+        ? [{ condition: `\${alltrue([for v in ${hclExpr(props.additionalExternalIds)} : ${idRule.check('v')}])}`, errorMessage: `Each additional_external_ids entry ${idRule.text}.` }]
         : []),
       {
         condition: Op.eq(Fn.element(Fn.split(':', trustedPrincipal), 1), partition.partition),
@@ -200,7 +202,9 @@ export class ConductorOneRole extends Construct {
 
     const placeholders = { partition: partition.partition, account_id: accountId };
     const groupPath = props.provisioningGroupPath ?? defaults.provisioning_group_path;
-    const pathGroups = [fill(`arn:\${partition}:iam::\${account_id}:group${groupPath}*`, placeholders)];
+    // The privilege-escalation guard: the scoped statements (capabilities.json, by Sid) get provisioningGroupArns,
+    // else provisioning_group_scope.path_resource with the group path filled in.
+    const pathGroups = [fill(manifest.provisioning_group_scope.path_resource, { ...placeholders, group_path: Token.isUnresolved(groupPath) ? groupPath : hclLiteral(groupPath) })];
     // A local keeps the policy readable; `>= 1` because cdktf's Op drops a literal 0 right operand.
     const groupResources = props.provisioningGroupArns
       ? named(new TerraformLocal(this, 'iam_group_resources', when(Op.gte(Fn.lengthOf(props.provisioningGroupArns), 1), props.provisioningGroupArns, pathGroups)), 'iam_group_resources').asList
@@ -213,7 +217,7 @@ export class ConductorOneRole extends Construct {
       const cap = capability(capId);
       const on = all(cap.requires.map((t) => toggles[t]));
       if (on === false) continue;
-      const document = renderDocument(cap.document, placeholders, groupResources);
+      const document = renderDocument(capId, cap.document, placeholders, groupResources);
       this.documents[capId] = document;
       const policy = named(
         new IamRolePolicy(this, capId, {
@@ -256,27 +260,25 @@ export class ConductorOneRole extends Construct {
     const assumeRole: Switch = props.syncAssumeRole ?? false;
     const local = (name: string, value: unknown) => named(new TerraformLocal(this, name, value), name);
     const bundled = '${path.module}/../../../connector/bin/c1-aws.js';
-    const bundledDefault = `fileexists("${bundled}") ? "node \\"${bundled}\\"" : null`;
-    const connectorCommand = local(
-      'connector_command',
+    // The CLI as an argv list, run without a shell (local-exec's interpreter): no input is ever parsed as a command.
+    const bundledDefault = `fileexists("${bundled}") ? ["node", abspath("${bundled}")] : null`;
+    const connectorArgv = local(
+      'connector_argv',
       `\${${props.connectorCommand === undefined ? bundledDefault : `${hclExpr(props.connectorCommand)} != null ? ${hclExpr(props.connectorCommand)} : (${bundledDefault})`}}`,
-    ).asString;
+    );
     const snapshot = hclExpr(props.syncSnapshotPath ?? defaults.sync_snapshot_path);
     const snapshotPath = local('sync_snapshot_path', `\${abspath(startswith(${snapshot}, "/") ? ${snapshot} : "\${path.root}/\${${snapshot}}")}`).asString;
     const reportPath = local('sync_report_path', `\${abspath("\${path.root}/${defaults.sync_report_file}")}`).asString;
-    const externalIdList = [props.externalId, ...(props.additionalExternalIds && !Token.isUnresolved(props.additionalExternalIds) ? props.additionalExternalIds : [])];
-    const digests = externalIdList.every((i) => !Token.isUnresolved(i)) && !Token.isUnresolved(props.additionalExternalIds ?? [])
-      ? externalIdList.map((i) => createHash('sha256').update(i).digest('hex'))
-      : local(
-          'external_id_digests',
-          // Digests only: the step compares them with the trust policy's sts:ExternalId values, never the secret.
-          `\${nonsensitive([for v in ${props.additionalExternalIds ? `concat([${hclExpr(props.externalId)}], ${hclExpr(props.additionalExternalIds)})` : `[${hclExpr(props.externalId)}]`} : nonsensitive(sha256(v))])}`,
-        ).asList;
-    const firstDigest = Token.isUnresolved(digests) ? Fn.element(digests, 0) : digests[0];
+    // Digests of every external ID, external_id first: validate compares them with the trust policy's
+    // sts:ExternalId values (the rotation IDs too) and never sees the secret. Unsalted, so they confirm a guessed ID:
+    // sensitive in triggers_replace; nonsensitive here because a marked environment hides the step's output.
+    const idList = props.additionalExternalIds ? `concat([${hclExpr(props.externalId)}], ${hclExpr(props.additionalExternalIds)})` : `[${hclExpr(props.externalId)}]`;
+    const digests = local('external_id_digests', `\${nonsensitive([for v in ${idList} : nonsensitive(sha256(v))])}`).asList;
     const flag = (v: Switch): string => (typeof v === 'boolean' ? String(v) : Fn.tostring(v));
     const base = {
       BATON_ROLE_ARN: this.role.arn,
       BATON_TRUSTED_PRINCIPAL_ARN: trustedPrincipal,
+      BATON_EXTERNAL_ID_SHA256: Fn.join(',', digests),
       BATON_GLOBAL_AWS_ORGS_ENABLED: flag(toggles.organizations),
       BATON_GLOBAL_AWS_SSO_ENABLED: flag(toggles.identity_center),
       BATON_GLOBAL_AWS_SSO_REGION: props.identityCenterRegion ?? defaults.identity_center_region,
@@ -286,12 +288,16 @@ export class ConductorOneRole extends Construct {
       C1_SYNC_STEP: syncStep,
       C1_SNAPSHOT_PATH: snapshotPath,
     };
+    // The group scope the scoped statements got, so validate judges them against it.
+    const byPath = { BATON_PROVISIONING_GROUP_PATH: groupPath };
+    const groupScope = props.provisioningGroupArns
+      ? when(Op.gte(Fn.lengthOf(props.provisioningGroupArns), 1), { BATON_PROVISIONING_GROUP_ARNS: Fn.join(',', props.provisioningGroupArns) }, byPath)
+      : byPath;
     // Assuming the role needs the external ID itself; Terraform then hides the step's output, so the reports go to a
-    // file. Otherwise the step gets only the first ID's digest and its report stays visible.
+    // file. Otherwise the step gets only the digests and its report stays visible.
     const assumed = { BATON_EXTERNAL_ID: props.externalId, BATON_VALIDATE_ASSUME: 'true', BATON_VALIDATE_REPORT: reportPath, C1_REPORT: reportPath };
-    const digestOnly = { BATON_EXTERNAL_ID_SHA256: firstDigest };
-    const environment = local('sync_step_environment', Fn.merge([base, when(assumeRole, assumed, digestOnly)]));
-    const enabled = `${hclExpr(syncStep)} != "off" && ${hclExpr(connectorCommand)} != null`;
+    const environment = local('sync_step_environment', Fn.merge([base, when(toggles.provisioning, groupScope, {}), when(assumeRole, assumed, {})]));
+    const enabled = `${hclExpr(syncStep)} != "off" && ${hclExpr(connectorArgv.asList)} != null`;
     const policies = Object.values(this.policies);
     if (syncStep !== 'off') {
       const digestOf = (capId: CapabilityId) => {
@@ -301,31 +307,18 @@ export class ConductorOneRole extends Construct {
       this.step = named(
         new DataResource(this, 'sync_step', {
           count: Token.asNumber(`\${${enabled} ? 1 : 0}`),
-          // What the step checked: the role, every policy document and the external IDs (digests), the settings.
+          // What the step checked: the role, every policy document and the external IDs (digests, sensitive: plan and
+          // state views must not confirm a guessed ID), the settings.
           triggersReplace: {
             role_arn: this.role.arn,
             trusted_principal_arn: trustedPrincipal,
             policies: Object.fromEntries((Object.keys(this.policies) as CapabilityId[]).map((id) => [id, digestOf(id)])),
-            external_ids: digests,
+            external_ids: Fn.sensitive(digests),
             settings: [syncStep, snapshotPath, assumeRole, props.identityCenterRegion ?? defaults.identity_center_region],
           },
-          // Values reach the CLI through the environment only: the command holds no input.
-          provisioners: [
-            {
-              type: 'local-exec',
-              environment: environment.asStringMap,
-              // One line: `cdktf synth --hcl` cannot render a multi-line string.
-              command: [
-                'set -e',
-                `${connectorCommand} validate`,
-                'if [ "$C1_SYNC_STEP" = sync ]; then if [ -n "$${BATON_EXTERNAL_ID:-}" ]',
-                `then ${connectorCommand} sync --output "$C1_SNAPSHOT_PATH" 2>>"$C1_REPORT"`,
-                `else (unset BATON_ROLE_ARN; ${connectorCommand} sync --output "$C1_SNAPSHOT_PATH")`,
-                'fi',
-                'fi',
-              ].join('; '),
-            },
-          ],
+          // No shell: local-exec runs interpreter[0] with interpreter[1:] and "step" as its arguments; every value
+          // reaches the CLI through the environment. `c1-aws step` validates, then syncs when C1_SYNC_STEP = sync.
+          provisioners: [{ type: 'local-exec', interpreter: connectorArgv.asList, command: 'step', environment: environment.asStringMap }],
           dependsOn: [...policies, this.exclusive],
         }),
         'sync_step',
@@ -340,22 +333,45 @@ export class ConductorOneRole extends Construct {
     const sync = `${hclExpr(syncStep)} == "sync"`;
     const q = (text: string) => JSON.stringify(text);
     const off = q('off: sync_step = "off"');
-    const missing = q(`off: connector_command is null and ${bundled.replace('${path.module}', '.')} does not exist (the stack was not synthesized in the c1-aws repository); set connector_command (e.g. "npx c1-aws") or sync_step = "off"`);
+    const missing = q(`off: connector_command is null and ${bundled.replace('${path.module}', '.')} does not exist (the stack was not synthesized in the c1-aws repository); set connector_command to the installed CLI (e.g. ["c1-aws"]) or sync_step = "off"`);
     const how = `${hclExpr(assumeRole)} ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials"`;
-    const runs = `format("%s: runs %s validate%s %s", ${hclExpr(syncStep)}, ${hclExpr(connectorCommand)}, ${sync} ? " and sync" : "", ${how})`;
-    this.stepStatus = Token.asString(`\${${hclExpr(syncStep)} == "off" ? ${off} : ${hclExpr(connectorCommand)} == null ? ${missing} : ${runs}}`);
+    const argv = hclExpr(connectorArgv.asList);
+    const runs = `format("%s: runs %s (validate%s) %s", ${hclExpr(syncStep)}, jsonencode(concat(${argv}, ["step"])), ${sync} ? " and sync" : "", ${how})`;
+    this.stepStatus = Token.asString(`\${${hclExpr(syncStep)} == "off" ? ${off} : ${argv} == null ? ${missing} : ${runs}}`);
     // "" rather than null: Terraform drops null outputs from state, and cdktf 0.21 then crashes printing outputs.
     this.syncSnapshotPath = Token.asString(`\${${enabled} && ${sync} ? ${hclExpr(snapshotPath)} : ""}`);
     this.syncReportPath = Token.asString(`\${${enabled} && ${hclExpr(assumeRole)} ? ${hclExpr(reportPath)} : ""}`);
   }
 }
 
-const EXTERNAL_ID_RULE = grammar.rules.external_id;
+type StringRule = { pattern: string; min_length: number; max_length: number; rule: string };
 
-/** The grammar's external ID check of one HCL expression. */
-function externalIdCheck(value: string): string {
-  const r = EXTERNAL_ID_RULE;
+/** One grammar rule's check of an HCL expression. */
+function ruleCheck(r: StringRule, value: string): string {
   return `length(${value}) >= ${r.min_length} && length(${value}) <= ${r.max_length} && can(regex(${JSON.stringify(r.pattern)}, ${value}))`;
+}
+
+/**
+ * The external-ID rule for this trusted principal: ConductorOne's (external_id_conductorone) when it is ConductorOne's
+ * default principal, STS's (external_id) otherwise; a Terraform conditional when the principal is a variable.
+ */
+function externalIdRule(principal: string): { check: (value: string) => string; text: string } {
+  const c1: StringRule = grammar.rules.external_id_conductorone;
+  const sts: StringRule = grammar.rules.external_id;
+  if (!Token.isUnresolved(principal)) {
+    const r = principal === defaults.trusted_principal_arn ? c1 : sts;
+    return { check: (v) => ruleCheck(r, v), text: r.rule };
+  }
+  const isC1 = `${hclExpr(principal)} == ${JSON.stringify(defaults.trusted_principal_arn)}`;
+  return {
+    check: (v) => `(${isC1} ? (${ruleCheck(c1, v)}) : (${ruleCheck(sts, v)}))`,
+    text: `\${${isC1} ? ${JSON.stringify(c1.rule)} : ${JSON.stringify(sts.rule)}}`,
+  };
+}
+
+/** A constant string inside a cdktf string: `${` and `%{` escaped so Terraform reads them literally. */
+function hclLiteral(s: string): string {
+  return s.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 }
 
 /** A value as an HCL expression inside a `\${...}`: a token as its reference, a constant as a literal. */
@@ -385,17 +401,25 @@ function all(switches: Switch[]): Switch {
   return vars.length === 0 ? true : vars.reduce((a: IResolvable, b) => Op.and(a, b));
 }
 
-function fill(text: string, vars: { partition: string; account_id: string }): string {
-  return text.replace(/\$\{partition\}/g, vars.partition).replace(/\$\{account_id\}/g, vars.account_id);
+/** Replaces each `${name}` placeholder of `text` whose name is a key of `vars`. */
+function fill(text: string, vars: Record<string, string>): string {
+  return text.replace(/\$\{(\w+)\}/g, (m, name: string) => (name in vars ? vars[name] : m));
 }
 
-/** The capability's document with placeholders replaced by tokens; the IAM group statement narrowed. */
-function renderDocument(doc: PolicyDocument, vars: { partition: string; account_id: string }, groups: unknown): PolicyDocument {
+/**
+ * The capability's document with placeholders replaced by tokens; the statements capabilities.json lists in
+ * scoped_statements (by Sid) get the group scope as Resource. A listed Sid the document lacks fails the synth: that
+ * statement would keep its unscoped Resource.
+ */
+export function renderDocument(id: CapabilityId, doc: PolicyDocument, vars: { partition: string; account_id: string }, groups: unknown): PolicyDocument {
+  const scoped: string[] = manifest.capabilities[id].scoped_statements;
+  const missing = scoped.filter((sid) => !doc.Statement.some((s) => s.Sid === sid));
+  if (missing.length) throw new Error(`policies/capabilities.json: ${id}.scoped_statements names ${missing.join(', ')}, which policies/${id}.json does not have`);
   return {
     Version: doc.Version,
     Statement: doc.Statement.map((s) => ({
       ...s,
-      Resource: s.Resource === GROUP_RESOURCE ? (groups as string[]) : Array.isArray(s.Resource) ? s.Resource.map((r) => fill(r, vars)) : fill(s.Resource, vars),
+      Resource: s.Sid !== undefined && scoped.includes(s.Sid) ? (groups as string[]) : Array.isArray(s.Resource) ? s.Resource.map((r) => fill(r, vars)) : fill(s.Resource, vars),
     })),
   };
 }

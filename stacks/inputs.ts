@@ -141,10 +141,13 @@ export class ConductorOneInputs extends Construct {
       description: 'File the sync step writes its snapshot to; a relative path is relative to the stack directory (path.root).',
     });
     this.declare('connector_command', {
-      type: 'string',
+      type: 'list(string)',
       nullable: true,
-      description: 'How to run the c1-aws CLI, e.g. "npx c1-aws". null: this repository\'s connector/bin/c1-aws.js when found from the stack directory, else the step is off.',
-    }, null);
+      description: 'The c1-aws CLI as an argv list, run without a shell with the argument "step" added: ["c1-aws"] for a CLI on PATH, or ["node", "/opt/c1-aws/connector/bin/c1-aws.js"]. null: this repository\'s connector/bin/c1-aws.js when found from the stack directory, else the step is off.',
+    }, null).addValidation({
+      condition: '${var.connector_command == null ? true : (length(var.connector_command) > 0 && alltrue([for a in var.connector_command : length(a) > 0]))}',
+      errorMessage: 'connector_command must be null or a non-empty list of non-empty strings: the program, then its arguments (e.g. ["c1-aws"] or ["node", "/opt/c1-aws/connector/bin/c1-aws.js"]); it runs without a shell.',
+    });
     this.declare('sync_assume_role', {
       type: 'bool',
       default: false,
@@ -174,7 +177,7 @@ export class ConductorOneInputs extends Construct {
       provisioningGroupPath: v.provisioning_group_path?.stringValue,
       syncStep: v.sync_step.stringValue,
       syncSnapshotPath: v.sync_snapshot_path.stringValue,
-      connectorCommand: v.connector_command.stringValue,
+      connectorCommand: v.connector_command.listValue,
       syncAssumeRole: v.sync_assume_role.booleanValue,
     };
   }

@@ -8,7 +8,8 @@ locals {
   grammar      = jsondecode(file("${path.module}/grammar.json"))
   rules        = local.grammar.rules
   numbers      = local.grammar.numbers
-  capabilities = jsondecode(file("${path.module}/policies/capabilities.json")).capabilities
+  manifest     = jsondecode(file("${path.module}/policies/capabilities.json"))
+  capabilities = local.manifest.capabilities
 
   role_name              = coalesce(var.role_name, local.defaults.role_name)
   role_path              = coalesce(var.role_path, local.defaults.role_path)
@@ -39,6 +40,10 @@ locals {
   trusted_principal_partition = try(split(":", local.trusted_principal_arn)[1], "")
   master_account_id           = one(data.aws_organizations_organization.this[*].master_account_id)
 
+  # ConductorOne generates its external IDs and its connector refuses other lengths (grammar.json
+  # external_id_conductorone); a principal of the user's own keeps STS's 2 to 1224 (external_id).
+  external_id_rule = local.rules[local.trusted_principal_arn == local.defaults.trusted_principal_arn ? "external_id_conductorone" : "external_id"]
+
   trust_policy = {
     Version = "2012-10-17"
     Statement = [
@@ -66,13 +71,13 @@ resource "aws_iam_role" "this" {
     # variable's value in a failed validation's diagnostic, but not in a precondition's. Nothing is created before
     # the role, so an invalid ID still fails at plan before anything exists.
     precondition {
-      condition     = length(var.external_id) >= local.rules.external_id.min_length && length(var.external_id) <= local.rules.external_id.max_length && can(regex(local.rules.external_id.pattern, var.external_id))
-      error_message = "external_id ${local.rules.external_id.rule}."
+      condition     = length(var.external_id) >= local.external_id_rule.min_length && length(var.external_id) <= local.external_id_rule.max_length && can(regex(local.external_id_rule.pattern, var.external_id))
+      error_message = "external_id ${local.external_id_rule.rule}."
     }
 
     precondition {
-      condition     = alltrue([for v in var.additional_external_ids : length(v) >= local.rules.external_id.min_length && length(v) <= local.rules.external_id.max_length && can(regex(local.rules.external_id.pattern, v))])
-      error_message = "Each additional_external_ids entry ${local.rules.external_id.rule}."
+      condition     = alltrue([for v in var.additional_external_ids : length(v) >= local.external_id_rule.min_length && length(v) <= local.external_id_rule.max_length && can(regex(local.external_id_rule.pattern, v))])
+      error_message = "Each additional_external_ids entry ${local.external_id_rule.rule}."
     }
 
     precondition {
@@ -83,6 +88,12 @@ resource "aws_iam_role" "this" {
     precondition {
       condition     = var.enable_organizations ? local.master_account_id == local.account_id : true
       error_message = "enable_organizations is true but this role would be created in account ${local.account_id}, a member of an organization whose management account is ${coalesce(local.master_account_id, "unknown")}. ConductorOne would answer with a 400 error when the integration is saved, because with AWS Organizations support the role must be in the management account. Create the role in the management account (account ${coalesce(local.master_account_id, "unknown")}) with a provider for that account, or set enable_organizations = false."
+    }
+
+    # Checked before anything is created: a missing Sid would leave a statement without the group scope.
+    precondition {
+      condition     = length(local.unscoped_sids) == 0
+      error_message = "policies/capabilities.json lists scoped_statements that the capability documents do not have (${join(", ", local.unscoped_sids)}): the provisioning group scope would not apply. Fix the Sid in capabilities.json or the document."
     }
 
     precondition {
@@ -108,13 +119,13 @@ locals {
     for id, c in local.capabilities : id => c if alltrue([for t in c.requires : local.toggles[t]])
   }
 
-  # The capability files grant IAM group provisioning on every group of the account; the guard narrows that
-  # statement to provisioning_group_arns, or to the groups under provisioning_group_path.
-  group_wildcard = "arn:${local.partition}:iam::${local.account_id}:group/*"
-  group_resources = (
+  # The privilege-escalation guard: the statements capabilities.json lists in scoped_statements (by Sid) get the
+  # provisioning group scope as their Resource: provisioning_group_arns, else provisioning_group_scope.path_resource
+  # with the group path filled in.
+  group_scope_resources = (
     length(var.provisioning_group_arns) > 0
     ? var.provisioning_group_arns
-    : ["arn:${local.partition}:iam::${local.account_id}:group${local.group_path}*"]
+    : [templatestring(local.manifest.provisioning_group_scope.path_resource, { partition = local.partition, account_id = local.account_id, group_path = local.group_path })]
   )
 
   rendered = {
@@ -125,9 +136,16 @@ locals {
   policy_documents = {
     for id, doc in local.rendered : id => merge(doc, {
       # merge() with a filtered object, not a conditional: the two branches would be objects of different types.
-      Statement = [for s in doc.Statement : merge(s, { for k, v in { Resource = local.group_resources } : k => v if s.Resource == local.group_wildcard })]
+      Statement = [for s in doc.Statement : merge(s, { for k, v in { Resource = local.group_scope_resources } : k => v if contains(local.capabilities[id].scoped_statements, try(s.Sid, "")) })]
     })
   }
+
+  # Scoped Sids missing from their document (refused by a precondition of the role).
+  unscoped_sids = flatten([
+    for id, doc in local.rendered : [
+      for sid in local.capabilities[id].scoped_statements : "${id}.${sid}" if !contains([for s in doc.Statement : try(s.Sid, "")], sid)
+    ]
+  ])
 
   policies = { for id, doc in local.policy_documents : id => jsonencode(doc) }
 
@@ -164,24 +182,27 @@ resource "aws_iam_role_policies_exclusive" "this" {
 locals {
   sync_step = coalesce(var.sync_step, local.defaults.sync_step)
 
-  # The CLI of this repository, when the module is used from it; a module copied elsewhere sets connector_command
-  # (e.g. "npx c1-aws") or sync_step = "off".
-  bundled_connector = "${path.module}/../../connector/bin/c1-aws.js"
-  connector_command = var.connector_command != null ? var.connector_command : (fileexists(local.bundled_connector) ? "node \"${local.bundled_connector}\"" : null)
-  step_enabled      = local.sync_step != "off" && local.connector_command != null
+  # The CLI as an argv list, run without a shell: the CLI of this repository when the module is used from it, else
+  # connector_command (e.g. ["c1-aws"] for a CLI on PATH) or the step is off.
+  bundled_connector = abspath("${path.module}/../../connector/bin/c1-aws.js")
+  connector_argv    = var.connector_command != null ? var.connector_command : (fileexists(local.bundled_connector) ? ["node", local.bundled_connector] : null)
+  step_enabled      = local.sync_step != "off" && local.connector_argv != null
 
   snapshot_path      = coalesce(var.sync_snapshot_path, local.defaults.sync_snapshot_path)
   sync_snapshot_path = abspath(startswith(local.snapshot_path, "/") ? local.snapshot_path : "${path.root}/${local.snapshot_path}")
   sync_report_path   = abspath("${path.root}/${local.defaults.sync_report_file}")
 
-  # Digests only: the step compares them with the trust policy's sts:ExternalId values and never sees the secret.
-  # Both nonsensitive(): the list and each element carry the mark (the step would hide its output otherwise).
+  # Digests of every external ID, external_id first: validate compares them with the trust policy's sts:ExternalId
+  # values (the rotation IDs too) and never sees the secret. Unsalted, so they confirm a guessed ID: shown nowhere
+  # (sensitive in triggers_replace; a provisioner's environment is not printed). nonsensitive() on the list and each
+  # element, because a marked environment would make Terraform hide the step's output.
   external_id_digests = nonsensitive([for v in concat([var.external_id], var.additional_external_ids) : nonsensitive(sha256(v))])
 
   step_environment = merge(
     {
       BATON_ROLE_ARN                = aws_iam_role.this.arn
       BATON_TRUSTED_PRINCIPAL_ARN   = local.trusted_principal_arn
+      BATON_EXTERNAL_ID_SHA256      = join(",", local.external_id_digests)
       BATON_GLOBAL_AWS_ORGS_ENABLED = tostring(var.enable_organizations)
       BATON_GLOBAL_AWS_SSO_ENABLED  = tostring(var.enable_identity_center)
       BATON_GLOBAL_AWS_SSO_REGION   = local.identity_center_region
@@ -191,40 +212,38 @@ locals {
       C1_SYNC_STEP        = local.sync_step
       C1_SNAPSHOT_PATH    = local.sync_snapshot_path
     },
+    # The group scope the module gave the scoped statements, so validate judges them against it.
+    var.enable_provisioning ? (
+      length(var.provisioning_group_arns) > 0
+      ? { BATON_PROVISIONING_GROUP_ARNS = join(",", var.provisioning_group_arns) }
+      : { BATON_PROVISIONING_GROUP_PATH = local.group_path }
+    ) : {},
     # Assuming the role needs the external ID itself; Terraform then hides the step's output, so the reports go to
-    # a file. Otherwise the step gets only the first ID's digest and its report stays visible.
-    var.sync_assume_role
-    ? { BATON_EXTERNAL_ID = var.external_id, BATON_VALIDATE_ASSUME = "true", BATON_VALIDATE_REPORT = local.sync_report_path, C1_REPORT = local.sync_report_path }
-    : { BATON_EXTERNAL_ID_SHA256 = local.external_id_digests[0] },
+    # a file. Otherwise the step gets only the digests and its report stays visible.
+    var.sync_assume_role ? { BATON_EXTERNAL_ID = var.external_id, BATON_VALIDATE_ASSUME = "true", BATON_VALIDATE_REPORT = local.sync_report_path, C1_REPORT = local.sync_report_path } : {},
   )
 }
 
 resource "terraform_data" "sync_step" {
   count = local.step_enabled ? 1 : 0
 
-  # What the step checked: the role, every policy document and the external IDs (digests), and the step's settings.
+  # What the step checked: the role, every policy document and the external IDs (digests, sensitive: plan and state
+  # views must not confirm a guessed ID), and the step's settings.
   triggers_replace = [
     aws_iam_role.this.arn,
     local.trusted_principal_arn,
     { for id, p in local.policies : id => sha256(p) },
-    local.external_id_digests,
+    sensitive(local.external_id_digests),
     [local.sync_step, local.sync_snapshot_path, var.sync_assume_role, local.identity_center_region],
   ]
 
-  # Values reach the CLI through the environment only: the command holds no input.
+  # No shell: local-exec runs interpreter[0] with interpreter[1:] and "step" as its arguments, and every value
+  # reaches the CLI through the environment, so no input (the module's path included) is ever parsed as a command.
+  # `c1-aws step` validates, then syncs when C1_SYNC_STEP = sync.
   provisioner "local-exec" {
+    interpreter = local.connector_argv
+    command     = "step"
     environment = local.step_environment
-    command     = <<-EOT
-      set -e
-      ${local.connector_command} validate
-      if [ "$C1_SYNC_STEP" = sync ]; then
-        if [ -n "$${BATON_EXTERNAL_ID:-}" ]; then
-          ${local.connector_command} sync --output "$C1_SNAPSHOT_PATH" 2>>"$C1_REPORT"
-        else
-          (unset BATON_ROLE_ARN; ${local.connector_command} sync --output "$C1_SNAPSHOT_PATH")
-        fi
-      fi
-    EOT
   }
 
   depends_on = [aws_iam_role_policy.this, aws_iam_role_policies_exclusive.this]

@@ -43,8 +43,8 @@ output "sync_step_status" {
   description = "What the validation step does after each change of the role, or why it is off."
   value = (
     local.sync_step == "off" ? "off: sync_step = \"off\"" :
-    local.connector_command == null ? "off: connector_command is null and ${local.bundled_connector} does not exist (the module is not in the c1-aws repository); set connector_command (e.g. \"npx c1-aws\") or sync_step = \"off\"" :
-    format("%s: runs %s validate%s %s", local.sync_step, local.connector_command, local.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
+    local.connector_argv == null ? "off: connector_command is null and ${local.bundled_connector} does not exist (the module is not in the c1-aws repository); set connector_command to the installed CLI (e.g. [\"c1-aws\"]) or sync_step = \"off\"" :
+    format("%s: runs %s (validate%s) %s", local.sync_step, jsonencode(concat(local.connector_argv, ["step"])), local.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
   )
 }
 

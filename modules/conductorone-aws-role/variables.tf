@@ -185,9 +185,14 @@ variable "sync_snapshot_path" {
 }
 
 variable "connector_command" {
-  description = "How to run the c1-aws CLI, e.g. \"npx c1-aws\". null: \"node <repo>/connector/bin/c1-aws.js\" when the module sits in this repository (modules/conductorone-aws-role), else the step is off (see the sync_step_status output)."
-  type        = string
+  description = "The c1-aws CLI as an argv list, run without a shell with the argument \"step\" added: [\"c1-aws\"] for a CLI on PATH, or [\"node\", \"/opt/c1-aws/connector/bin/c1-aws.js\"]. null: [\"node\", \"<repo>/connector/bin/c1-aws.js\"] when the module sits in this repository (modules/conductorone-aws-role), else the step is off (see the sync_step_status output)."
+  type        = list(string)
   default     = null
+
+  validation {
+    condition     = var.connector_command == null ? true : (length(var.connector_command) > 0 && alltrue([for a in var.connector_command : length(a) > 0]))
+    error_message = "connector_command must be null or a non-empty list of non-empty strings: the program, then its arguments (e.g. [\"c1-aws\"] or [\"node\", \"/opt/c1-aws/connector/bin/c1-aws.js\"]); it runs without a shell."
+  }
 }
 
 variable "sync_assume_role" {

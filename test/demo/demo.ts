@@ -26,7 +26,8 @@ import { seedDemoEstate } from './seed';
 const STACK = 'conductorone-aws-management';
 const CDKTF = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'); // what `npx cdktf` runs from the repo
 // The stack finds the CLI from its synthesized directory when that is inside this repository; ours is in a temp dir.
-const CONNECTOR_COMMAND = `node ${JSON.stringify(path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js'))}`;
+// connector_command is an argv list (run without a shell), given to --var as an HCL list.
+const CONNECTOR_COMMAND = JSON.stringify(['node', path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js')]);
 
 // The SDK warns on every start that releases after Jan 2027 need Node 22; versions are pinned in the lockfile.
 const emitWarning = process.emitWarning.bind(process);

@@ -1,18 +1,21 @@
 /**
  * The HCL module through examples/single-account, applied with real Terraform and the AWS provider against moto:
  * the role, trust and inline policies in moto equal what the module declares; the validation step ran the real
- * c1-aws CLI with its table visible; a second plan is empty; drift is repaired and re-validated; an invalid external
- * ID fails at plan without printing it; the secret appears in no captured output and in no non-sensitive output;
- * destroy leaves no role.
+ * c1-aws CLI (`c1-aws step`, no shell) with its table visible; a second plan is empty; drift is repaired and
+ * re-validated; an invalid external ID fails at plan without printing it; neither the secret nor its digest appears
+ * in a plan, the state view, any captured output or any non-sensitive output; destroy leaves no role.
  *
- * The example and the module are copied to a temp dir with the repository's layout, and `connector` is a symlink to
- * the repository's, so the module finds the CLI as it does in the repository (prepareRoot, test/harness/example-root.ts,
- * shared with the other example tests). Moto is reached through the
- * environment only (AWS_ENDPOINT_URL, dummy keys, AWS_MAX_ATTEMPTS=1): the example carries no emulator settings.
- * Test-only choices go in override files (Terraform merges `*_override.tf` into the module block).
+ * The example and the module are copied to a temp dir with the repository's layout, under a directory whose name
+ * holds a shell command substitution (`$(touch <marker>)`): a module that put its path into a shell command would
+ * create the marker. `connector` is a symlink to the repository's, so the module finds the CLI as it does in the
+ * repository. Moto is reached through the environment only (AWS_ENDPOINT_URL, dummy keys, AWS_MAX_ATTEMPTS=1): the
+ * example carries no emulator settings (prepareRoot, test/harness/example-root.ts, shared with the other example tests). Test-only choices go in override files (Terraform merges `*_override.tf`
+ * into the module block).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   AttachRolePolicyCommand,
@@ -29,14 +32,23 @@ import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, REPO_ROOT, s
 import { iamInventory, prepareRoot } from '../harness/example-root';
 import { RunResult, terraform } from '../harness/terraform';
 import defaults from '../../modules/conductorone-aws-role/defaults.json';
+import grammar from '../../modules/conductorone-aws-role/grammar.json';
 
-/** Distinctive, so any leak is found by a plain substring search. */
+/** Distinctive, so any leak is found by a plain substring search; 32 to 65 characters (ConductorOne's rule). */
 const SECRET = 'Zq7-ModuleSecret-ExtId-4b9e1c77a2d0f';
+/** A rotation ID: its digest reaches the step too, and must not be shown either. */
+const NEXT_SECRET = 'Zq7-ModuleSecret-NextId-93e0a5d1c6b7f';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** Created by the shell, in its working directory, if anything ever runs the work directory's name as a command. */
+const MARKER = 'c1-shell-injection-marker';
+/** A directory name that is a harmless name to exec(), and `touch` to a shell. */
+const HOSTILE_DIR = `v$(touch ${MARKER})v`;
 const ROLE = defaults.role_name;
 const ROLE_ARN = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/${ROLE}`;
 
 let moto: Moto;
 let aws: AwsContext;
+let work: string;
 let dir: string;
 /** Everything Terraform and the CLI printed in this file, searched for the secret at the end. */
 const captured: string[] = [];
@@ -65,8 +77,10 @@ beforeAll(async () => {
   moto = await startMoto();
   process.env.AWS_ENDPOINT_URL = moto.endpoint; // the SDK reads it (createAwsContext has no endpoint option)
   aws = createAwsContext({ region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
-  // The shared copy + init of test/harness/example-root.ts; this file's own runs stay synchronous (tf() below).
-  dir = (await prepareRoot(moto, { example: 'examples/single-account', externalId: SECRET })).dir;
+  // The shared copy + init of test/harness/example-root.ts, under the hostile directory name.
+  const root = await prepareRoot(moto, { example: 'examples/single-account', externalId: SECRET, workName: HOSTILE_DIR });
+  dir = root.dir;
+  work = root.work;
 }, 120000);
 
 afterAll(async () => {
@@ -84,6 +98,8 @@ describe('examples/single-account against moto', () => {
   it('applies, and the validation step ran the real CLI with its table visible', () => {
     if (apply.code !== 0) throw new Error(apply.output.slice(-4000));
     expect(apply.output).toContain('module.conductorone_role.terraform_data.sync_step[0] (local-exec)');
+    // exec'd as an argv list (no shell): node, the CLI by absolute path (under the hostile directory name), step.
+    expect(apply.output).toContain(`(local-exec): Executing: ["node" "${path.join(work, 'connector/bin/c1-aws.js')}" "step"]`);
     expect(apply.output).toContain(`c1-aws validate ${ROLE_ARN}`);
     expect(apply.output).toMatch(/PASS\s+Role exists\s+found arn:aws:iam::123456789012:role\/ConductorOneIntegration, read as arn:aws:sts::123456789012:user\/moto/);
     expect(apply.output).toMatch(/PASS\s+Trust policy/);
@@ -143,9 +159,38 @@ describe('examples/single-account against moto', () => {
     const bad = `bad value ${SECRET}`;
     const r = tf(['plan', '-input=false'], { TF_VAR_external_id: bad });
     expect(r.code).not.toBe(0);
-    expect(flat(r.output)).toContain('external_id must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces).');
+    expect(flat(r.output)).toContain(`external_id ${grammar.rules.external_id_conductorone.rule}.`);
     expect(r.output).not.toContain(bad);
     expect(r.output).not.toContain(SECRET);
+  }, 120000);
+
+  it('an external ID of ConductorOne\'s principal shorter than 32 characters fails at plan, naming the rule', () => {
+    const r = tf(['plan', '-input=false'], { TF_VAR_external_id: 'short-id-0123456789' });
+    expect(r.code).not.toBe(0);
+    expect(flat(r.output)).toContain(`external_id ${grammar.rules.external_id_conductorone.rule}.`);
+    expect(r.output).not.toContain('short-id-0123456789');
+  }, 120000);
+
+  it('a plan that changes the external IDs shows neither an ID nor its digest; nor does the state view', () => {
+    override(`  additional_external_ids = ["${NEXT_SECRET}"]`);
+    try {
+      const r = tf(['plan', '-input=false', '-detailed-exitcode']);
+      // 2 = changes: the trust policy and the step's triggers (the digests) change.
+      expect({ code: r.code, tail: r.code === 2 ? '' : r.output.slice(-3000) }).toEqual({ code: 2, tail: '' });
+      expect(r.output).toMatch(/terraform_data\.sync_step\[0\] (must|will) be replaced/);
+      // The digests' element of triggers_replace changes, and is shown only as sensitive.
+      expect(r.output).toMatch(/~ triggers_replace = \[[^\]]*~ \(sensitive value\),/);
+      for (const secret of [SECRET, NEXT_SECRET]) {
+        expect({ secret: secret.slice(0, 12), id: r.output.includes(secret), digest: r.output.includes(sha256(secret)) }).toEqual({ secret: secret.slice(0, 12), id: false, digest: false });
+      }
+    } finally {
+      unlinkSync(path.join(dir, 'step_override.tf'));
+    }
+    const show = tf(['show']);
+    expect(show.code).toBe(0);
+    expect(show.output).toContain('terraform_data');
+    expect(show.output.includes(sha256(SECRET))).toBe(false);
+    expect(show.output.includes(SECRET)).toBe(false);
   }, 120000);
 
   it('sync_assume_role: output hidden by Terraform, the report and the snapshot go to files named by outputs', () => {
@@ -172,10 +217,12 @@ describe('examples/single-account against moto', () => {
     }
   }, 240000);
 
-  it('no non-sensitive output holds the external ID', () => {
+  it('no non-sensitive output holds the external ID or its digest', () => {
     const r = tf(['output', '-json']);
     const outputs = JSON.parse(r.stdout) as Record<string, { sensitive: boolean; value: unknown }>;
-    for (const [name, o] of Object.entries(outputs)) if (!o.sensitive) expect({ name, leaks: JSON.stringify(o.value).includes(SECRET) }).toEqual({ name, leaks: false });
+    for (const [name, o] of Object.entries(outputs)) {
+      if (!o.sensitive) expect({ name, leaks: JSON.stringify(o.value).includes(SECRET) || JSON.stringify(o.value).includes(sha256(SECRET)) }).toEqual({ name, leaks: false });
+    }
   });
 
   it('destroy leaves no role behind', async () => {
@@ -186,9 +233,25 @@ describe('examples/single-account against moto', () => {
     expect(await iamInventory(aws)).toEqual({ roles: [], groups: [], users: [], policies: ['OutOfBand'] });
   }, 180000);
 
-  it('the external ID appears in none of the captured output of Terraform and the CLI', () => {
+  it('the external ID and its digest appear in none of the captured output of Terraform and the CLI', () => {
     expect(captured.length).toBeGreaterThan(5);
-    for (const text of captured) expect(text.includes(SECRET)).toBe(false);
+    for (const text of captured) expect({ id: text.includes(SECRET), digest: text.includes(sha256(SECRET)) }).toEqual({ id: false, digest: false });
+  });
+
+  it('no shell ever ran the directory name: no marker file anywhere', () => {
+    const found: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.name === MARKER) found.push(path.join(d, e.name));
+        // The connector symlink is the repository's own tree, checked below.
+        if (e.isDirectory() && !e.isSymbolicLink() && e.name !== '.terraform') walk(path.join(d, e.name));
+      }
+    };
+    walk(path.dirname(work));
+    for (const d of [REPO_ROOT, path.join(REPO_ROOT, 'connector'), process.cwd(), os.tmpdir(), os.homedir()]) if (existsSync(path.join(d, MARKER))) found.push(path.join(d, MARKER));
+    expect(found).toEqual([]);
+    // The directory name did reach the step: the CLI ran from under it.
+    expect(captured.join('\n')).toContain(HOSTILE_DIR);
   });
 });
 

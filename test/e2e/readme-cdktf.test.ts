@@ -51,6 +51,7 @@ function cdktfRoot(args: string[], i: number): TerraformRoot {
   const out = () => path.join(work, `cdktf.out-${i}`);
   return {
     dir: out(),
+    work,
     tf: () => Promise.reject(new Error('not a Terraform root')),
     apply: () => cdktf('deploy', args, out(), ['--auto-approve']),
     plan: async () => {

@@ -18,6 +18,7 @@ import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, REPO_ROOT, s
 import { seedTestEstate, TestEstate } from '../harness/seed-estate';
 import { RunResult, tempDir, terraform, terraformEnv } from '../harness/terraform';
 import defaults from '../../modules/conductorone-aws-role/defaults.json';
+import grammar from '../../modules/conductorone-aws-role/grammar.json';
 
 const SECRET = 'Kx4-StackSecret-ExtId-9d2f6a1e3c8b7';
 const ROLE = defaults.role_name;
@@ -155,7 +156,8 @@ describe('conductorone-aws (single account), sync step', () => {
     const p = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-var-file=bad.tfvars.json'], moto.env);
     captured.push(p.output);
     expect(p.code).not.toBe(0);
-    expect(p.output.replace(/[│╷╵]/g, ' ').replace(/\s+/g, ' ')).toContain('external_id must be 2 to 1224 characters');
+    // ConductorOne's principal (the default): ConductorOne's external-ID rule.
+    expect(p.output.replace(/[│╷╵]/g, ' ').replace(/\s+/g, ' ')).toContain(`external_id ${grammar.rules.external_id_conductorone.rule}.`);
     expect(p.output).not.toContain(bad);
     expect(p.output).not.toMatch(/Creating\.\.\./);
   }, 120000);

@@ -25,11 +25,15 @@ export interface RootSpec {
   /** The external ID, passed as TF_VAR_external_id; the name of the variable can differ (README snippets). */
   externalId: string;
   externalIdVariable?: string;
+  /** A name for the temp copy of the repository (default: the temp dir itself), e.g. one a shell would run. */
+  workName?: string;
 }
 
 export interface TerraformRoot {
   /** The root module's directory. */
   dir: string;
+  /** The temp copy of the repository holding it. */
+  work: string;
   /** Runs `terraform <args> -no-color` in the root with moto's environment and the external ID. */
   tf(args: string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
   apply(extraArgs?: string[]): Promise<RunResult>;
@@ -41,7 +45,8 @@ export interface TerraformRoot {
 
 /** Copies the module (without its native tests) and the root, links the CLI, and runs `terraform init`. */
 export async function prepareRoot(moto: Moto, spec: RootSpec): Promise<TerraformRoot> {
-  const work = tempDir('c1-root-');
+  const work = spec.workName ? path.join(tempDir('c1-root-'), spec.workName) : tempDir('c1-root-');
+  mkdirSync(work, { recursive: true });
   cpSync(path.join(REPO_ROOT, 'modules/conductorone-aws-role'), path.join(work, 'modules/conductorone-aws-role'), {
     recursive: true,
     filter: (src) => !/[/\\](\.terraform|tests)$/.test(src),
@@ -62,6 +67,7 @@ export async function prepareRoot(moto: Moto, spec: RootSpec): Promise<Terraform
   if (init.code !== 0) throw new Error(`terraform init failed in ${rel}:\n${init.output.slice(-4000)}`);
   return {
     dir,
+    work,
     tf,
     apply: (extra = []) => tf(['apply', '-auto-approve', '-input=false', ...extra]),
     plan: (extra = []) => tf(['plan', '-detailed-exitcode', '-input=false', ...extra]),

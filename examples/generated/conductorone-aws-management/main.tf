@@ -11,11 +11,11 @@ terraform {
 
 locals {
   iam_group_resources   = (length(var.provisioning_group_arns) >= 1) ? var.provisioning_group_arns : ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:group${var.provisioning_group_path}*"]
-  connector_command     = var.connector_command != null ? var.connector_command : (fileexists("${path.module}/../../../connector/bin/c1-aws.js") ? "node \"${path.module}/../../../connector/bin/c1-aws.js\"" : null)
+  connector_argv        = var.connector_command != null ? var.connector_command : (fileexists("${path.module}/../../../connector/bin/c1-aws.js") ? ["node", abspath("${path.module}/../../../connector/bin/c1-aws.js")] : null)
   sync_snapshot_path    = abspath(startswith(var.sync_snapshot_path, "/") ? var.sync_snapshot_path : "${path.root}/${var.sync_snapshot_path}")
   sync_report_path      = abspath("${path.root}/conductorone-step-report.txt")
   external_id_digests   = nonsensitive([for v in concat([var.external_id], var.additional_external_ids) : nonsensitive(sha256(v))])
-  sync_step_environment = merge({ "BATON_ROLE_ARN" = aws_iam_role.this.arn, "BATON_TRUSTED_PRINCIPAL_ARN" = var.trusted_principal_arn, "BATON_GLOBAL_AWS_ORGS_ENABLED" = "true", "BATON_GLOBAL_AWS_SSO_ENABLED" = "true", "BATON_GLOBAL_AWS_SSO_REGION" = var.identity_center_region, "BATON_PROVISIONING" = tostring(var.enable_provisioning), "BATON_VALIDATE_WAIT" = "90", "C1_SYNC_STEP" = var.sync_step, "C1_SNAPSHOT_PATH" = local.sync_snapshot_path }, var.sync_assume_role ? { "BATON_EXTERNAL_ID" = var.external_id, "BATON_VALIDATE_ASSUME" = "true", "BATON_VALIDATE_REPORT" = local.sync_report_path, "C1_REPORT" = local.sync_report_path } : { "BATON_EXTERNAL_ID_SHA256" = element(local.external_id_digests, 0) })
+  sync_step_environment = merge({ "BATON_ROLE_ARN" = aws_iam_role.this.arn, "BATON_TRUSTED_PRINCIPAL_ARN" = var.trusted_principal_arn, "BATON_EXTERNAL_ID_SHA256" = join(",", local.external_id_digests), "BATON_GLOBAL_AWS_ORGS_ENABLED" = "true", "BATON_GLOBAL_AWS_SSO_ENABLED" = "true", "BATON_GLOBAL_AWS_SSO_REGION" = var.identity_center_region, "BATON_PROVISIONING" = tostring(var.enable_provisioning), "BATON_VALIDATE_WAIT" = "90", "C1_SYNC_STEP" = var.sync_step, "C1_SNAPSHOT_PATH" = local.sync_snapshot_path }, var.enable_provisioning ? (length(var.provisioning_group_arns) >= 1) ? { "BATON_PROVISIONING_GROUP_ARNS" = join(",", var.provisioning_group_arns) } : { "BATON_PROVISIONING_GROUP_PATH" = var.provisioning_group_path } : {}, var.sync_assume_role ? { "BATON_EXTERNAL_ID" = var.external_id, "BATON_VALIDATE_ASSUME" = "true", "BATON_VALIDATE_REPORT" = local.sync_report_path, "C1_REPORT" = local.sync_report_path } : {})
 }
 
 variable "region" {
@@ -169,10 +169,14 @@ variable "sync_snapshot_path" {
 }
 
 variable "connector_command" {
-  description = "How to run the c1-aws CLI, e.g. \"npx c1-aws\". null: this repository's connector/bin/c1-aws.js when found from the stack directory, else the step is off."
-  type        = string
+  description = "The c1-aws CLI as an argv list, run without a shell with the argument \"step\" added: [\"c1-aws\"] for a CLI on PATH, or [\"node\", \"/opt/c1-aws/connector/bin/c1-aws.js\"]. null: this repository's connector/bin/c1-aws.js when found from the stack directory, else the step is off."
+  type        = list(string)
   nullable    = true
-  default     = null
+  validation {
+    error_message = "connector_command must be null or a non-empty list of non-empty strings: the program, then its arguments (e.g. [\"c1-aws\"] or [\"node\", \"/opt/c1-aws/connector/bin/c1-aws.js\"]); it runs without a shell."
+    condition     = var.connector_command == null ? true : (length(var.connector_command) > 0 && alltrue([for a in var.connector_command : length(a) > 0]))
+  }
+  default = null
 }
 
 variable "sync_assume_role" {
@@ -200,12 +204,12 @@ resource "aws_iam_role" "this" {
   tags                 = var.tags
   lifecycle {
     precondition {
-      condition     = length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id))
-      error_message = "external_id must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)."
+      condition     = var.trusted_principal_arn == "arn:aws:iam::765656841499:role/ConductorOneService" ? (length(var.external_id) >= 32 && length(var.external_id) <= 65 && can(regex("^[\\w+=,.@:/-]+$", var.external_id))) : (length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id)))
+      error_message = "external_id ${var.trusted_principal_arn == "arn:aws:iam::765656841499:role/ConductorOneService" ? "must be 32 to 65 characters of letters, digits and _+=,.@:/- when ConductorOne's principal is trusted: ConductorOne generates it (Settings > External ID) and its connector refuses other lengths" : "must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)"}."
     }
     precondition {
-      condition     = alltrue([for v in var.additional_external_ids : length(v) >= 2 && length(v) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", v))])
-      error_message = "Each additional_external_ids entry must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)."
+      condition     = alltrue([for v in var.additional_external_ids : (var.trusted_principal_arn == "arn:aws:iam::765656841499:role/ConductorOneService" ? (length(v) >= 32 && length(v) <= 65 && can(regex("^[\\w+=,.@:/-]+$", v))) : (length(v) >= 2 && length(v) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", v))))])
+      error_message = "Each additional_external_ids entry ${var.trusted_principal_arn == "arn:aws:iam::765656841499:role/ConductorOneService" ? "must be 32 to 65 characters of letters, digits and _+=,.@:/- when ConductorOne's principal is trusted: ConductorOne generates it (Settings > External ID) and its connector refuses other lengths" : "must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)"}."
     }
     precondition {
       condition     = element(split(":", var.trusted_principal_arn), 1) == data.aws_partition.current.partition
@@ -276,7 +280,7 @@ resource "terraform_data" "sync_step" {
       identity_center_sync         = sha256(aws_iam_role_policy.identity_center_sync.policy)
       organizations_sync           = sha256(aws_iam_role_policy.organizations_sync.policy)
     }
-    external_ids = local.external_id_digests
+    external_ids = sensitive(local.external_id_digests)
     settings = [
       var.sync_step,
       local.sync_snapshot_path,
@@ -292,7 +296,7 @@ resource "terraform_data" "sync_step" {
     aws_iam_role_policy.organizations_sync,
     aws_iam_role_policies_exclusive.this,
   ]
-  count = var.sync_step != "off" && local.connector_command != null ? 1 : 0
+  count = var.sync_step != "off" && local.connector_argv != null ? 1 : 0
   lifecycle {
     replace_triggered_by = [
       aws_iam_role.this,
@@ -303,8 +307,9 @@ resource "terraform_data" "sync_step" {
     ]
   }
   provisioner "local-exec" {
+    interpreter = local.connector_argv
+    command     = "step"
     environment = local.sync_step_environment
-    command     = "set -e; ${local.connector_command} validate; if [ \"$C1_SYNC_STEP\" = sync ]; then if [ -n \"$${BATON_EXTERNAL_ID:-}\" ]; then ${local.connector_command} sync --output \"$C1_SNAPSHOT_PATH\" 2>>\"$C1_REPORT\"; else (unset BATON_ROLE_ARN; ${local.connector_command} sync --output \"$C1_SNAPSHOT_PATH\"); fi; fi"
   }
 }
 
@@ -356,19 +361,19 @@ output "conductorone_settings" {
 }
 
 output "sync_step_status" {
-  value       = var.sync_step == "off" ? "off: sync_step = \"off\"" : local.connector_command == null ? "off: connector_command is null and ./../../../connector/bin/c1-aws.js does not exist (the stack was not synthesized in the c1-aws repository); set connector_command (e.g. \"npx c1-aws\") or sync_step = \"off\"" : format("%s: runs %s validate%s %s", var.sync_step, local.connector_command, var.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
+  value       = var.sync_step == "off" ? "off: sync_step = \"off\"" : local.connector_argv == null ? "off: connector_command is null and ./../../../connector/bin/c1-aws.js does not exist (the stack was not synthesized in the c1-aws repository); set connector_command to the installed CLI (e.g. [\"c1-aws\"]) or sync_step = \"off\"" : format("%s: runs %s (validate%s) %s", var.sync_step, jsonencode(concat(local.connector_argv, ["step"])), var.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
   description = "What the validation step does after each change of the role, or why it is off."
   sensitive   = false
 }
 
 output "sync_snapshot_path" {
-  value       = var.sync_step != "off" && local.connector_command != null && var.sync_step == "sync" ? local.sync_snapshot_path : ""
+  value       = var.sync_step != "off" && local.connector_argv != null && var.sync_step == "sync" ? local.sync_snapshot_path : ""
   description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else \"\"."
   sensitive   = false
 }
 
 output "sync_report_path" {
-  value       = var.sync_step != "off" && local.connector_command != null && var.sync_assume_role ? local.sync_report_path : ""
+  value       = var.sync_step != "off" && local.connector_argv != null && var.sync_assume_role ? local.sync_report_path : ""
   description = "With sync_assume_role, the file the step writes its reports to (Terraform hides its output), else \"\"."
   sensitive   = false
 }

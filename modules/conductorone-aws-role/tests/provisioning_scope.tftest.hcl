@@ -1,4 +1,6 @@
-# The privilege-escalation guard: IAM group provisioning reaches only the groups named, or those under a path.
+# The privilege-escalation guard: the statements policies/capabilities.json lists in scoped_statements (by Sid) reach
+# only the groups named, or those under a path (provisioning_group_scope.path_resource); every other statement is
+# the capability file as written.
 
 mock_provider "aws" {
   mock_data "aws_partition" {
@@ -6,6 +8,9 @@ mock_provider "aws" {
   }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "111111111111" }
+  }
+  mock_data "aws_organizations_organization" {
+    defaults = { id = "o-exampleorgid", master_account_id = "111111111111" }
   }
 }
 
@@ -48,7 +53,56 @@ run "group_list_scope" {
   }
 }
 
-# The guard touches only the group statement: IAM sync still reads every group and role.
+# By Sid, for every capability: a statement listed in scoped_statements has exactly the group scope as Resource;
+# every other statement, in every enabled policy, is its file as written (placeholders filled).
+run "scoped_statements_by_sid_path" {
+  command = plan
+  variables {
+    enable_organizations    = true
+    enable_identity_center  = true
+    provisioning_group_path = "/conductorone/"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy.this) == 5 && sum([for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : length(c.scoped_statements)]) > 0
+    error_message = "Every capability is enabled and capabilities.json scopes at least one statement."
+  }
+  assert {
+    condition = alltrue(flatten([
+      for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : [
+        for i, s in jsondecode(templatefile("${path.module}/policies/${id}.json", { partition = "aws", account_id = "111111111111" })).Statement :
+        # jsonencode(): the two branches are objects of different types.
+        jsonencode(jsondecode(aws_iam_role_policy.this[id].policy).Statement[i]) == (
+          contains(c.scoped_statements, try(s.Sid, "")) ? jsonencode(merge(s, { Resource = ["arn:aws:iam::111111111111:group/conductorone/*"] })) : jsonencode(s)
+        )
+      ]
+    ]))
+    error_message = "Exactly the statements named in scoped_statements get the group scope; every other statement is unchanged."
+  }
+}
+
+run "scoped_statements_by_sid_arns" {
+  command = plan
+  variables {
+    enable_organizations    = true
+    enable_identity_center  = true
+    provisioning_group_arns = ["arn:aws:iam::111111111111:group/Engineers"]
+  }
+  assert {
+    condition = alltrue(flatten([
+      for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : [
+        for i, s in jsondecode(templatefile("${path.module}/policies/${id}.json", { partition = "aws", account_id = "111111111111" })).Statement :
+        # jsonencode(): the two branches are objects of different types.
+        jsonencode(jsondecode(aws_iam_role_policy.this[id].policy).Statement[i]) == (
+          contains(c.scoped_statements, try(s.Sid, "")) ? jsonencode(merge(s, { Resource = ["arn:aws:iam::111111111111:group/Engineers"] })) : jsonencode(s)
+        )
+      ]
+    ]))
+    error_message = "Exactly the statements named in scoped_statements get provisioning_group_arns; every other statement is unchanged."
+  }
+}
+
+# The guard touches only the scoped statement: IAM sync still reads every group and role, although its
+# ReadIamGroupsAndRoles statement names the same group/* resource the provisioning file does.
 run "sync_statements_untouched" {
   command = plan
   variables {

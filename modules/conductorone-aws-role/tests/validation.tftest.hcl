@@ -28,7 +28,7 @@ run "trust_inputs" {
 run "external_id_with_space" {
   command = plan
   variables {
-    external_id = "has a space in it 1234567890"
+    external_id = "has a space in it 1234567890abcdef"
   }
   expect_failures = [aws_iam_role.this]
 }
@@ -44,7 +44,85 @@ run "external_id_too_short" {
 run "additional_external_id_invalid" {
   command = plan
   variables {
-    additional_external_ids = ["ok-next-id-1234567890", "$(whoami)-1234567890"]
+    additional_external_ids = ["ok-next-id-0123456789abcdef0123456789", "$(whoami)-0123456789abcdef0123456789"]
+  }
+  expect_failures = [aws_iam_role.this]
+}
+
+# With ConductorOne's principal (the default) the IDs are ConductorOne's: 32 to 65 characters
+# (grammar.json external_id_conductorone).
+run "conductorone_external_id_32_and_65_pass" {
+  command = plan
+  variables {
+    external_id             = "abcdefghijklmnopqrstuvwxyz012345"
+    additional_external_ids = ["abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz012"]
+  }
+  assert {
+    condition     = length(var.external_id) == 32 && length(var.additional_external_ids[0]) == 65
+    error_message = "The bounds of the rule pass."
+  }
+}
+
+run "conductorone_external_id_31_fails" {
+  command = plan
+  variables {
+    external_id = "abcdefghijklmnopqrstuvwxyz01234"
+  }
+  expect_failures = [aws_iam_role.this]
+}
+
+run "conductorone_external_id_66_fails" {
+  command = plan
+  variables {
+    external_id = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123"
+  }
+  expect_failures = [aws_iam_role.this]
+}
+
+run "conductorone_external_id_two_characters_fail" {
+  command = plan
+  variables {
+    external_id = "ab"
+  }
+  expect_failures = [aws_iam_role.this]
+}
+
+run "conductorone_additional_external_id_short_fails" {
+  command = plan
+  variables {
+    additional_external_ids = ["ab"]
+  }
+  expect_failures = [aws_iam_role.this]
+}
+
+# A principal of the user's own keeps STS's 2 to 1224 characters (grammar.json external_id).
+run "own_principal_two_characters_pass" {
+  command = plan
+  variables {
+    trusted_principal_arn   = "arn:aws:iam::111111111111:role/OwnBroker"
+    external_id             = "ab"
+    additional_external_ids = ["cd", replace(format("%1224s", ""), " ", "z")]
+  }
+  assert {
+    condition     = length(var.additional_external_ids[1]) == 1224
+    error_message = "The bounds of the rule pass."
+  }
+}
+
+run "own_principal_one_character_fails" {
+  command = plan
+  variables {
+    trusted_principal_arn = "arn:aws:iam::111111111111:role/OwnBroker"
+    external_id           = "a"
+  }
+  expect_failures = [aws_iam_role.this]
+}
+
+run "own_principal_1225_characters_fail" {
+  command = plan
+  variables {
+    trusted_principal_arn   = "arn:aws:iam::111111111111:role/OwnBroker"
+    additional_external_ids = [replace(format("%1225s", ""), " ", "z")]
   }
   expect_failures = [aws_iam_role.this]
 }

@@ -3,7 +3,10 @@
  * file with its placeholders resolved, the trust policy's shape, preconditions, and no deprecated inline_policy.
  */
 import { TerraformVariable } from 'cdktf';
-import { ConductorOneRole, ConductorOneRoleProps } from '../../../stacks/conductorone-role';
+import { ConductorOneRole, ConductorOneRoleProps, renderDocument as renderConstructDocument } from '../../../stacks/conductorone-role';
+import defaults from '../../../modules/conductorone-aws-role/defaults.json';
+import grammar from '../../../modules/conductorone-aws-role/grammar.json';
+import manifest from '../../../modules/conductorone-aws-role/policies/capabilities.json';
 import { CAPABILITY_IDS, Toggles, capability, enabledCapabilities, renderDocument } from '../../../connector/src/policy/capabilities';
 import { ACCOUNT, PARTITION, jsonencodeArg, synth } from './synth-helpers';
 
@@ -39,8 +42,11 @@ describe('ConductorOneRole', () => {
       for (const c of expected) {
         const doc = jsonencodeArg(json.resource!.aws_iam_role_policy[c.id].policy);
         const want = renderDocument(c.document, { partition: PARTITION, accountId: ACCOUNT });
-        // The IAM group statement is narrowed by provisioning_group_arns/path (checked below).
-        for (const s of want.Statement) if (s.Resource === `arn:${PARTITION}:iam::${ACCOUNT}:group/*`) s.Resource = [s.Resource];
+        // The statements capabilities.json scopes (by Sid) get the group scope: the path resource with the default
+        // path "/" here (narrowing is checked below); every other statement is the file as written.
+        const scoped: string[] = manifest.capabilities[c.id].scoped_statements;
+        const pathResource = manifest.provisioning_group_scope.path_resource.replace('${partition}', PARTITION).replace('${account_id}', ACCOUNT).replace('${group_path}', '/');
+        for (const s of want.Statement) if (s.Sid !== undefined && scoped.includes(s.Sid)) s.Resource = [pathResource];
         expect(doc).toEqual(want);
       }
     });
@@ -125,5 +131,76 @@ describe('ConductorOneRole', () => {
     expect(policies.identity_center_provisioning.count).toBe('${(var.ic && var.prov) ? 1 : 0}');
     expect(json.data!.aws_organizations_organization.this.count).toBe('${var.orgs ? 1 : 0}');
     expect(capability('iam_sync').policyName).toBe(policies.iam_sync.name);
+  });
+
+  it('narrows exactly the statements capabilities.json lists by Sid, and refuses a listed Sid the document lacks', () => {
+    const vars = { partition: 'aws', account_id: '111111111111' };
+    const GROUPS = ['GROUPS'];
+    for (const id of CAPABILITY_IDS) {
+      const doc = renderConstructDocument(id, capability(id).document, vars, GROUPS);
+      const scoped: string[] = manifest.capabilities[id].scoped_statements;
+      for (const s of doc.Statement) expect({ id, sid: s.Sid, scoped: s.Resource === (GROUPS as unknown) }).toEqual({ id, sid: s.Sid, scoped: scoped.includes(s.Sid!) });
+    }
+    expect(manifest.capabilities.iam_provisioning.scoped_statements).toEqual(['ManageIamGroupMembership']);
+    const renamed = { ...capability('iam_provisioning').document, Statement: capability('iam_provisioning').document.Statement.map((s) => ({ ...s, Sid: 'Renamed' })) };
+    expect(() => renderConstructDocument('iam_provisioning', renamed, vars, ['GROUPS'])).toThrow(/scoped_statements names ManageIamGroupMembership, which policies\/iam_provisioning\.json does not have/);
+  });
+
+  it('applies ConductorOne\'s 32-65 rule to the external IDs with its principal, STS\'s 2-1224 with another', () => {
+    const messages = (props: Partial<ConductorOneRoleProps>) =>
+      synthRole({ additionalExternalIds: ['b'.repeat(40)], ...props }).resource!.aws_iam_role.this.lifecycle.precondition.slice(0, 2) as { condition: string; error_message: string }[];
+    const c1 = grammar.rules.external_id_conductorone;
+    const sts = grammar.rules.external_id;
+    const withDefault = messages({});
+    expect(withDefault.map((p) => p.error_message)).toEqual([`external_id ${c1.rule}.`, `Each additional_external_ids entry ${c1.rule}.`]);
+    expect(withDefault[0].condition).toContain(`>= ${c1.min_length} && length("${EXTERNAL_ID}") <= ${c1.max_length}`);
+    const withOwn = messages({ trustedPrincipalArn: 'arn:aws:iam::111122223333:role/Own' });
+    expect(withOwn.map((p) => p.error_message)).toEqual([`external_id ${sts.rule}.`, `Each additional_external_ids entry ${sts.rule}.`]);
+    expect(withOwn[0].condition).toContain(`>= ${sts.min_length} && length("${EXTERNAL_ID}") <= ${sts.max_length}`);
+    // A principal given as a Terraform variable: the rule is chosen at plan.
+    const json = synth((scope) => {
+      const principal = new TerraformVariable(scope, 'principal', { type: 'string' });
+      new ConductorOneRole(scope, 'role', { externalId: EXTERNAL_ID, trustedPrincipalArn: principal.stringValue });
+    });
+    const p = json.resource!.aws_iam_role.this.lifecycle.precondition[0];
+    const isC1 = `var.principal == "${defaults.trusted_principal_arn}"`;
+    expect(p.condition).toContain(`(${isC1} ? (length("${EXTERNAL_ID}") >= ${c1.min_length}`);
+    expect(p.condition).toContain(`: (length("${EXTERNAL_ID}") >= ${sts.min_length}`);
+    expect(p.error_message).toBe(`external_id \${${isC1} ? ${JSON.stringify(c1.rule)} : ${JSON.stringify(sts.rule)}}.`);
+  });
+
+  it('runs `c1-aws step` without a shell: the CLI argv as interpreter, "step" as command, every value in environment', () => {
+    const json = synth((scope) => {
+      const argv = new TerraformVariable(scope, 'argv', { type: 'list(string)' });
+      const arns = new TerraformVariable(scope, 'arns', { type: 'list(string)' });
+      new ConductorOneRole(scope, 'role', {
+        externalId: EXTERNAL_ID,
+        additionalExternalIds: ['n'.repeat(40)],
+        enableProvisioning: true,
+        provisioningGroupArns: arns.listValue,
+        provisioningGroupPath: '/c1/',
+        connectorCommand: argv.listValue,
+      });
+    });
+    const step = json.resource!.terraform_data.sync_step;
+    expect(step.provisioner).toEqual([{ 'local-exec': { interpreter: '${local.connector_argv}', command: 'step', environment: '${local.sync_step_environment}' } }]);
+    const bundled = '${path.module}/../../../connector/bin/c1-aws.js';
+    expect(json.locals!.connector_argv).toBe(`\${var.argv != null ? var.argv : (fileexists("${bundled}") ? ["node", abspath("${bundled}")] : null)}`);
+    expect(json.locals!.external_id_digests).toBe(`\${nonsensitive([for v in concat(["${EXTERNAL_ID}"], ["${'n'.repeat(40)}"]) : nonsensitive(sha256(v))])}`);
+    const env: string = json.locals!.sync_step_environment;
+    expect(env).toContain('"BATON_EXTERNAL_ID_SHA256" = join(",", local.external_id_digests)');
+    expect(env).toContain('(length(var.arns) >= 1) ? {"BATON_PROVISIONING_GROUP_ARNS" = join(",", var.arns)} : {"BATON_PROVISIONING_GROUP_PATH" = "/c1/"}');
+    expect(env).not.toMatch(/BATON_EXTERNAL_ID"/);
+    // Stored and shown by plan: the digests only as a sensitive value.
+    expect(step.triggers_replace.external_ids).toBe('${sensitive(local.external_id_digests)}');
+    expect(JSON.stringify(json)).not.toMatch(/npx/);
+  });
+
+  it('gives no group scope to the step without provisioning, and the external ID itself only when assuming the role', () => {
+    const plain = synthRole().locals!.sync_step_environment as string;
+    expect(plain).not.toContain('BATON_PROVISIONING_GROUP');
+    expect(plain).toMatch(/, \{\}, \{\}\)\}$/);
+    const assumed = synthRole({ syncAssumeRole: true }).locals!.sync_step_environment as string;
+    expect(assumed).toContain(`"BATON_EXTERNAL_ID" = "${EXTERNAL_ID}"`);
   });
 });

@@ -11,6 +11,7 @@ import { ConductorOneStack } from '../../../stacks/role-stacks';
 import { COMBINATION_CASES, NUMBER_CASES, STRING_CASES } from '../../fixtures/input-cases';
 import { tempDir, terraformAsync, terraformInit } from '../../harness/terraform';
 import grammar from '../../../modules/conductorone-aws-role/grammar.json';
+import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 
 const NO_AWS: NodeJS.ProcessEnv = {
   AWS_ACCESS_KEY_ID: 'test',
@@ -75,7 +76,7 @@ async function planAll(sets: Vars[]): Promise<string[]> {
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 
 const batches = Math.max(...STRING_CASES.filter((c) => !PRECONDITION_CHECKED.has(c.variable)).map((c) => c.invalid.length), ...NUMBER_CASES.map((c) => c.invalid.length));
-const validBatches = Math.max(...STRING_CASES.map((c) => c.valid.length), ...NUMBER_CASES.map((c) => c.valid.length));
+const validBatches = Math.max(...TABLE.map((c) => c.valid.length));
 
 /** Invalid batch i: the i-th invalid value of every variable; the first batches also carry the cross-variable cases. */
 const EXTRA_INVALID: { vars: Vars; fails: string; message: string }[] = [
@@ -86,6 +87,7 @@ const EXTRA_INVALID: { vars: Vars; fails: string; message: string }[] = [
     message: 'provisioning_group_arns and provisioning_group_path are alternatives',
   },
   { vars: { provisioning_group_arns: '["arn:aws:iam::123456789012:role/NotAGroup"]' }, fails: 'provisioning_group_arns', message: 'Each provisioning_group_arns entry must be an IAM group ARN' },
+  { vars: { connector_command: '["node", ""]' }, fails: 'connector_command', message: 'connector_command must be null or a non-empty list of non-empty strings' },
 ];
 const invalidSets: { vars: Vars; expect: { variable: string; message: string }[] }[] = Array.from({ length: batches }, (_, i) => {
   const vars: Vars = {};
@@ -100,7 +102,7 @@ const invalidSets: { vars: Vars; expect: { variable: string; message: string }[]
 });
 const validSets: Vars[] = Array.from({ length: validBatches }, (_, i) => {
   const vars: Vars = {};
-  for (const c of [...STRING_CASES, ...NUMBER_CASES]) vars[c.variable] = (c.valid as (string | number)[])[i % c.valid.length];
+  for (const c of TABLE) vars[c.variable] = (c.valid as (string | number)[])[i % c.valid.length];
   return vars;
 });
 
@@ -116,9 +118,9 @@ describe('stack variable validations (terraform plan)', () => {
     expect(stackJson.variable.external_id.validation).toBeUndefined();
     expect(stackJson.variable.additional_external_ids.validation).toBeUndefined();
     const preconditions: { condition: string; error_message: string }[] = stackJson.resource.aws_iam_role.this.lifecycle.precondition;
-    expect(preconditions.map((p) => p.error_message)).toEqual(
-      expect.arrayContaining([`external_id ${grammar.rules.external_id.rule}.`, `Each additional_external_ids entry ${grammar.rules.external_id.rule}.`]),
-    );
+    // The rule follows the trusted principal (a variable here): ConductorOne's 32 to 65 with its principal, else STS's.
+    const rule = `\${var.trusted_principal_arn == "${defaults.trusted_principal_arn}" ? ${JSON.stringify(grammar.rules.external_id_conductorone.rule)} : ${JSON.stringify(grammar.rules.external_id.rule)}}`;
+    expect(preconditions.map((p) => p.error_message)).toEqual(expect.arrayContaining([`external_id ${rule}.`, `Each additional_external_ids entry ${rule}.`]));
     for (const c of COMBINATION_CASES) expect(messages[c.fails]).toMatch(new RegExp(`^${c.fails} `));
     expect(stackJson.variable.external_id.sensitive).toBe(true);
     expect(stackJson.variable.additional_external_ids).toMatchObject({ sensitive: true, default: [] });
