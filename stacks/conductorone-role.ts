@@ -352,17 +352,20 @@ function ruleCheck(r: StringRule, value: string): string {
 }
 
 /**
- * The external-ID rule for this trusted principal: ConductorOne's (external_id_conductorone) when it is ConductorOne's
- * default principal, STS's (external_id) otherwise; a Terraform conditional when the principal is a variable.
+ * The external-ID rule for this trusted principal: ConductorOne's (external_id_conductorone) when it is in
+ * ConductorOne's account (the default principal's, however the principal is spelled), STS's (external_id) otherwise; a Terraform conditional when the principal is a variable.
  */
+/** ConductorOne's AWS account: the default trusted principal's. */
+const C1_ACCOUNT = defaults.trusted_principal_arn.split(':')[4];
+
 function externalIdRule(principal: string): { check: (value: string) => string; text: string } {
   const c1: StringRule = grammar.rules.external_id_conductorone;
   const sts: StringRule = grammar.rules.external_id;
   if (!Token.isUnresolved(principal)) {
-    const r = principal === defaults.trusted_principal_arn ? c1 : sts;
+    const r = principal.split(':')[4] === C1_ACCOUNT ? c1 : sts;
     return { check: (v) => ruleCheck(r, v), text: r.rule };
   }
-  const isC1 = `${hclExpr(principal)} == ${JSON.stringify(defaults.trusted_principal_arn)}`;
+  const isC1 = `try(split(":", ${hclExpr(principal)})[4], "") == ${JSON.stringify(C1_ACCOUNT)}`;
   return {
     check: (v) => `(${isC1} ? (${ruleCheck(c1, v)}) : (${ruleCheck(sts, v)}))`,
     text: `\${${isC1} ? ${JSON.stringify(c1.rule)} : ${JSON.stringify(sts.rule)}}`,

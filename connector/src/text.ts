@@ -6,15 +6,16 @@
  */
 
 /**
- * C0 controls (newline and tab included), DEL, C1 controls, zero-width and directional marks (U+200B-200F),
- * line/paragraph separators (U+2028/2029), bidi embeddings and overrides (U+202A-202E) and isolates (U+2066-2069),
- * the word joiner and invisible operators (U+2060-2064), and the BOM (U+FEFF).
+ * By Unicode category, so no character of a kind is forgotten: controls (Cc: C0 with newline and tab, DEL, C1),
+ * format characters (Cf: bidi marks, embeddings, overrides and isolates, zero-width characters, soft hyphen, the
+ * Arabic letter mark, the BOM...), line and paragraph separators (Zl, Zp), unassigned and private-use code points
+ * (Cn, Co) and lone surrogates (Cs); plus the Hangul fillers, letters that render as nothing.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cn}\p{Co}\p{Cs}\u115f\u1160\u3164\uffa0]/gu;
 
 function escape(ch: string): string {
-  const cp = ch.charCodeAt(0);
-  return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  const cp = ch.codePointAt(0)!;
+  return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\u{${cp.toString(16)}}`;
 }
 
 /** `text` with every control, format and bidi character shown as \xNN or \uNNNN; a backslash stays as it is. */
@@ -24,6 +25,6 @@ export function visible(text: unknown): string {
 
 /** True when `text` holds a character that `visible` would escape (for tests and assertions). */
 export function hasUnsafeCharacters(text: string): boolean {
-  return new RegExp(UNSAFE.source).test(text);
+  return new RegExp(UNSAFE.source, 'u').test(text);
 }
 

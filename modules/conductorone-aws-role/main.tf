@@ -41,8 +41,9 @@ locals {
   master_account_id           = one(data.aws_organizations_organization.this[*].master_account_id)
 
   # ConductorOne generates its external IDs and its connector refuses other lengths (grammar.json
-  # external_id_conductorone); a principal of the user's own keeps STS's 2 to 1224 (external_id).
-  external_id_rule = local.rules[local.trusted_principal_arn == local.defaults.trusted_principal_arn ? "external_id_conductorone" : "external_id"]
+  # external_id_conductorone): any principal of ConductorOne's account, however spelled, gets that rule; a principal
+  # of the user's own keeps STS's 2 to 1224 (external_id).
+  external_id_rule = local.rules[try(split(":", local.trusted_principal_arn)[4], "") == split(":", local.defaults.trusted_principal_arn)[4] ? "external_id_conductorone" : "external_id"]
 
   trust_policy = {
     Version = "2012-10-17"

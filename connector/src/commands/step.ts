@@ -18,6 +18,7 @@
  * SIGTERM and SIGHUP are passed on to it, and a child killed by a signal ends the step with 128 + the signal number,
  * as a shell reports it.
  */
+import { visible } from '../text';
 import { spawn, StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
@@ -99,7 +100,7 @@ export async function runStep(env: NodeJS.ProcessEnv = process.env): Promise<num
     fd = openPrivateAppend(plan.reportPath!);
   } catch (e) {
     // As the shell's failed `2>>` redirection: sync does not run, exit 1.
-    process.stderr.write(`c1-aws: step: cannot append to C1_REPORT ${plan.reportPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    process.stderr.write(`c1-aws: step: cannot append to C1_REPORT ${visible(plan.reportPath)}: ${visible((e as NodeJS.ErrnoException).code ?? (e as Error).message)}\n`);
     return 1;
   }
   try {

@@ -12,12 +12,16 @@ import type { StringRuleName } from './rules';
 export const CONDUCTORONE_PRINCIPAL_ARN: string = defaults.trusted_principal_arn;
 
 /**
- * The grammar rule for the external ID: `external_id_conductorone` when the trusted principal is ConductorOne's,
+ * The grammar rule for the external ID: `external_id_conductorone` when the trusted principal is in ConductorOne's account,
  * `external_id` when it is another one or not known (a command that only assumes the role: STS's own limits).
  */
 export function externalIdRule(trustedPrincipalArn: string | undefined): StringRuleName {
-  return trustedPrincipalArn === CONDUCTORONE_PRINCIPAL_ARN ? 'external_id_conductorone' : 'external_id';
+  return trustedPrincipalArn !== undefined && accountOf(trustedPrincipalArn) === CONDUCTORONE_ACCOUNT ? 'external_id_conductorone' : 'external_id';
 }
+
+const accountOf = (arn: string) => arn.split(':')[4];
+/** Any principal of ConductorOne's account (its role however spelled, its root) is ConductorOne: its rule applies. */
+export const CONDUCTORONE_ACCOUNT: string = accountOf(CONDUCTORONE_PRINCIPAL_ARN);
 
 /** Checks an external ID for the given trusted principal; null when valid, else a message naming `input` and the rule. */
 export function checkExternalId(value: unknown, trustedPrincipalArn: string | undefined, input = 'external ID'): string | null {

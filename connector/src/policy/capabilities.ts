@@ -80,7 +80,8 @@ export interface RenderVars {
   accountId: string;
 }
 
-const fill = (text: string, vars: RenderVars) => text.replace(/\$\{partition\}/g, vars.partition).replace(/\$\{account_id\}/g, vars.accountId);
+// Replacer functions, not strings: String.replace reads $&, $' and $$ in a replacement string as patterns.
+const fill = (text: string, vars: RenderVars) => text.replace(/\$\{partition\}/g, () => vars.partition).replace(/\$\{account_id\}/g, () => vars.accountId);
 
 /** A capability's document with its placeholders filled for one account (un-narrowed: every group). */
 export function renderDocument(doc: PolicyDocument, vars: RenderVars): PolicyDocument {
@@ -102,7 +103,7 @@ export const GROUP_PATH_RESOURCE: string = manifest.provisioning_group_scope.pat
 /** The Resource a scoped statement gets, as the module renders it. */
 export function scopeResources(scope: GroupScope, vars: RenderVars): string[] {
   if (scope.groupArns.length > 0) return [...scope.groupArns];
-  return [fill(GROUP_PATH_RESOURCE, vars).replace(/\$\{group_path\}/g, scope.groupPath)];
+  return [fill(GROUP_PATH_RESOURCE, vars).replace(/\$\{group_path\}/g, () => scope.groupPath)];
 }
 
 /**

@@ -87,6 +87,16 @@ run "conductorone_external_id_two_characters_fail" {
   expect_failures = [aws_iam_role.this]
 }
 
+# ConductorOne's account however its principal is spelled (its root, its role in another case): still ConductorOne.
+run "conductorone_account_root_two_characters_fail" {
+  command = plan
+  variables {
+    external_id           = "ab"
+    trusted_principal_arn = "arn:aws:iam::765656841499:root"
+  }
+  expect_failures = [aws_iam_role.this]
+}
+
 run "conductorone_additional_external_id_short_fails" {
   command = plan
   variables {
@@ -178,6 +188,24 @@ run "provisioning_group_arns_and_path" {
   variables {
     provisioning_group_arns = ["arn:aws:iam::111111111111:group/c1/Engineers"]
     provisioning_group_path = "/c1/"
+  }
+  expect_failures = [var.provisioning_group_arns]
+}
+
+# In a policy's Resource, * and ? are wildcards and ${...} a policy variable: a scope holding them would be wider
+# than the groups it names.
+run "provisioning_group_path_wildcards_and_variables" {
+  command = plan
+  variables {
+    provisioning_group_path = "/team*/${"$"}{aws:username}/"
+  }
+  expect_failures = [var.provisioning_group_path]
+}
+
+run "provisioning_group_arn_wildcard_path" {
+  command = plan
+  variables {
+    provisioning_group_arns = ["arn:aws:iam::111111111111:group/c1?/Engineers"]
   }
   expect_failures = [var.provisioning_group_arns]
 }

@@ -27,3 +27,10 @@ test('numbers name the input and the range', () => {
   expect(checkNumber('max_session_duration', 43200)).toBeNull();
   expect(checkNumber('max_session_duration', 3600.5)).not.toBeNull();
 });
+
+test('group scopes refuse wildcards and policy variables (they would widen the scope); literal $ never reaches a replacement pattern', () => {
+  for (const v of ['/team*/', '/a?b/', '/$x/', "/$'/"]) expect(checkString('group_path', v)).toMatch(/without \*, \? or \$/);
+  expect(checkString('group_path', '/conductorone/')).toBeNull();
+  for (const v of ['arn:aws:iam::123456789012:group/c1*/Engineers', 'arn:aws:iam::123456789012:group/$x/Engineers']) expect(checkString('group_arn', v)).toMatch(/without \*, \? or \$/);
+  expect(checkString('group_arn', 'arn:aws:iam::123456789012:group/c1/Engineers')).toBeNull();
+});

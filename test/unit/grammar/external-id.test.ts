@@ -49,3 +49,11 @@ test("the commands' external ID check uses the principal they know", () => {
   expect(() => resolveExternalId({ externalId: short, trustedPrincipalArn: defaults.trusted_principal_arn }, quiet)).toThrow(UsageError);
   expect(() => resolveExternalId({ externalId: short, trustedPrincipalArn: defaults.trusted_principal_arn }, quiet)).toThrow(/^external ID must be 32 to 65 characters/);
 });
+
+test("any principal of ConductorOne's account gets ConductorOne's rule, however it is spelled", () => {
+  for (const principal of ['arn:aws:iam::765656841499:root', 'arn:aws:iam::765656841499:role/conductoroneservice', 'arn:aws:iam::765656841499:role/c1/ConductorOneService']) {
+    expect(externalIdRule(principal)).toBe('external_id_conductorone');
+    expect(checkExternalId('ab', principal)).toMatch(/32 to 65/);
+  }
+  expect(externalIdRule('arn:aws:iam::123456789012:role/ConductorOneService')).toBe('external_id');
+});

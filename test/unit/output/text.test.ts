@@ -112,3 +112,13 @@ test("commander's errors quote bad values escaped, newlines included; its own su
   expect(out).toBe(`error: option '--concurrency <n>' argument '1\\x1b[2J\\x0a${FORGED}' is invalid.\n`);
   expect(formatCommanderError("error: unknown command 'synk'\n(Did you mean sync?)\n")).toBe("error: unknown command 'synk'\n(Did you mean sync?)\n");
 });
+
+test('invisible characters found by review are escaped too: Arabic letter mark, Mongolian vowel separator, soft hyphen, Hangul fillers, private use', () => {
+  for (const ch of ['\u061c', '\u180e', '\u00ad', '\u3164', '\uffa0', '\u115f', '\ue000', '\u{e0041}']) {
+    const out = visible(`a${ch}b`);
+    expect(hasUnsafeCharacters(out)).toBe(false);
+    expect(out).toMatch(/^a\\(x|u)/);
+  }
+  // Letters of any script stay as they are.
+  expect(visible('Zoë 李 Ωmega')).toBe('Zoë 李 Ωmega');
+});
