@@ -239,8 +239,8 @@ async function main(): Promise<number> {
       say(dim('\nmoto is already gone (a Ctrl-C reaches it too), and whatever was deployed went with it: nothing to destroy'));
     }
     if (moto) await moto.stop();
+    // The Terraform CLI config (terraformEnv) is shared with any test run going on: it stays.
     rmSync(work, { recursive: true, force: true });
-    if (tfEnv.TF_CLI_CONFIG_FILE) rmSync(path.dirname(tfEnv.TF_CLI_CONFIG_FILE), { recursive: true, force: true });
   };
 
   let code: number;

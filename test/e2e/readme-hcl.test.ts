@@ -56,12 +56,14 @@ beforeAll(async () => {
 }, 300000);
 afterAll(() => aws?.destroy());
 
-test('the READMEs hold the deploy snippets this file runs (root README: 1, module README: 3)', () => {
+test('the READMEs hold the deploy snippets this file runs (root README: 1, module README: 4)', () => {
   expect(ALL.map((s) => s.name)).toEqual([
     'README.md snippet 1',
     'modules/conductorone-aws-role/README.md snippet 1',
     'modules/conductorone-aws-role/README.md snippet 2',
     'modules/conductorone-aws-role/README.md snippet 3',
+    // connector_command set explicitly, as for a module copied out of this repository.
+    'modules/conductorone-aws-role/README.md snippet 4',
   ]);
 });
 
