@@ -139,11 +139,12 @@ export type ConditionBlock = Record<string, Record<string, unknown>>;
 
 /**
  * A condition block evaluated as far as `known` allows: false when a known key already fails it, else the residual
- * block of what could not be decided (keys not in `known`, operators this evaluator does not implement); an empty
+ * block of what could not be decided (keys neither in `known` nor `knownAbsent`, operators this evaluator does not
+ * implement); an empty
  * residual means the block holds. Used where part of a request is known (sync knows who the principal is, not which
  * external ID or source IP it will send).
  */
-export function partialConditions(block: ConditionBlock | undefined, known: ContextValues): false | ConditionBlock {
+export function partialConditions(block: ConditionBlock | undefined, known: ContextValues, knownAbsent: (key: string) => boolean = () => false): false | ConditionBlock {
   const residual: ConditionBlock = {};
   for (const [operatorName, keys] of Object.entries(block ?? {})) {
     let op: Operator | undefined;
@@ -154,7 +155,8 @@ export function partialConditions(block: ConditionBlock | undefined, known: Cont
     }
     for (const [key, value] of Object.entries(keys ?? {})) {
       const requestValues = lookup(known, key);
-      if (op && requestValues !== undefined) {
+      // A key known to be absent (a tag the user does not have) is decided too: as a missing key.
+      if (op && (requestValues !== undefined || knownAbsent(key.toLowerCase()))) {
         if (!keyMatches(op, asStrings(value), requestValues)) return false;
         continue;
       }

@@ -70,13 +70,13 @@ export type AccessCondition = Record<string, unknown> & { Not?: ConditionBlock[]
  * on unknown facts becomes a `Not` entry (the access holds unless that block holds); an Allow that depends on
  * unknown facts keeps its residual block. Any one returned block suffices.
  */
-export function principalAccess(policy: unknown, principal: Caller, action: string, known: ContextValues): PrincipalAccess {
+export function principalAccess(policy: unknown, principal: Caller, action: string, known: ContextValues, knownAbsent?: (lowerCaseKey: string) => boolean): PrincipalAccess {
   const allows: ConditionBlock[] = [];
   const denies: ConditionBlock[] = [];
   let always = false;
   for (const s of toArray(parsePolicy(policy).Statement)) {
     if (!principalAndActionMatch(s, principal, action)) continue;
-    const residual = partialConditions(s.Condition, known);
+    const residual = partialConditions(s.Condition, known, knownAbsent);
     if (residual === false) continue;
     const unconditional = Object.keys(residual).length === 0;
     if (s.Effect === 'Deny') {

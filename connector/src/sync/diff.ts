@@ -9,6 +9,8 @@ export interface GrantChange {
   principalName: string;
   entitlement: string;
   entitlementName: string;
+  /** The grant holds only under trust-policy conditions (the snapshot's grant has `conditions`). */
+  conditional: boolean;
 }
 
 export interface SnapshotDiff {
@@ -22,7 +24,7 @@ function describe(g: Grant, snaps: Snapshot[]): GrantChange {
   const principal = resourceKey(g.principal);
   const res = snaps.flatMap((s) => s.resources).find((r) => resourceKey(r.id) === principal);
   const ent = snaps.flatMap((s) => s.entitlements).find((e) => e.id === g.entitlement);
-  return { grant: g.id, principal, principalName: res?.displayName ?? principal, entitlement: g.entitlement, entitlementName: ent?.displayName ?? g.entitlement };
+  return { grant: g.id, principal, principalName: res?.displayName ?? principal, entitlement: g.entitlement, entitlementName: ent?.displayName ?? g.entitlement, conditional: !!g.conditions?.length };
 }
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
@@ -47,7 +49,7 @@ export function formatDiff(d: SnapshotDiff): string {
   for (const p of [...byPrincipal.keys()].sort()) {
     const list = byPrincipal.get(p)!;
     out.push(`${visible(list[0][1].principalName)} (${visible(p)})`);
-    for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) out.push(`  ${sign} ${visible(c.entitlementName)}  [${visible(c.entitlement)}]`);
+    for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) out.push(`  ${sign} ${visible(c.entitlementName)}${c.conditional ? ' (only under conditions)' : ''}  [${visible(c.entitlement)}]`);
   }
   out.push('', `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
   return `${out.join('\n')}\n`;

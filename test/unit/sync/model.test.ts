@@ -149,6 +149,9 @@ describe('snapshot form', () => {
     const d = diffSnapshots(before, after);
     expect([d.added.map((c) => c.principal), d.removed.map((c) => c.principal), d.changed.map((c) => c.principal)]).toEqual([['iam_user:u3'], ['iam_user:u1'], ['iam_user:u2']]);
     expect(formatDiff(d)).toContain('1 added, 1 removed, 1 changed');
+    // A grant that holds only under conditions says so: "+ Role" alone would overstate it.
+    expect(formatDiff(d)).toMatch(/~ .* \(only under conditions\)/);
+    expect(formatDiff(d)).not.toMatch(/\+ .* \(only under conditions\)/);
   });
 
   test('an atomic write that fails leaves the target and no temp file', () => {

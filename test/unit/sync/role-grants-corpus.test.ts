@@ -17,7 +17,14 @@ const ATTACKER_USER = 'arn:aws:iam::210987654321:user/mallory';
 const S3_ROLE = 'arn:aws:iam::765656841499:role/ConductorOneS3DatasourceService';
 const SAML = `arn:aws:iam::${ROLE_ACCOUNT}:saml-provider/Corp`;
 const OIDC = `arn:aws:iam::${ROLE_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-const known: KnownPrincipals = { users: new Set([USER, ATTACKER_USER]), roles: new Set([C1, OPS, ATTACKER_ROLE, S3_ROLE]), providers: new Set([SAML, OIDC]) };
+/** What GAAD would say of alice: her name, unique id and tags are facts of every request she makes. */
+const ALICE = { name: 'alice', id: 'AIDAALICE0000000000000', tags: [{ Key: 'team', Value: 'ops' }] };
+const known: KnownPrincipals = {
+  users: new Set([USER, ATTACKER_USER]),
+  roles: new Set([C1, OPS, ATTACKER_ROLE, S3_ROLE]),
+  providers: new Set([SAML, OIDC]),
+  details: new Map([[USER, ALICE]]),
+};
 
 const allow = (principal: unknown, extra: Record<string, unknown> = {}) => ({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...extra });
 const deny = (principal: unknown, extra: Record<string, unknown> = {}) => ({ Effect: 'Deny', Principal: principal, Action: 'sts:AssumeRole', ...extra });
@@ -30,11 +37,28 @@ const SYNC_CASES: CorpusCase['policy'][] = [
   [allow({ AWS: OPS }), deny({ AWS: OPS }, { Action: 'sts:*', Condition: { StringNotEquals: { 'sts:ExternalId': OURS } } })],
   [allow({ Federated: SAML }, { Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } } })],
   [allow({ AWS: USER }, { NotAction: 'sts:TagSession', Action: undefined }), deny({ AWS: USER }, { Action: 'sts:Assume*' })],
+  // Facts a user always carries: its name, its unique id, its tags (one it lacks is absent).
+  [allow({ AWS: USER }), deny('*', { Condition: { StringEquals: { 'aws:username': 'alice' } } })],
+  [allow({ AWS: USER }, { Condition: { StringEquals: { 'aws:username': 'bob' } } })],
+  [allow({ AWS: [USER, OPS] }, { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'ops' } } })],
+  [allow({ AWS: USER }, { Condition: { StringEquals: { 'aws:PrincipalTag/env': 'prod' } } })],
+  [allow({ AWS: USER }), deny('*', { Condition: { Null: { 'aws:PrincipalTag/team': 'false' } } })],
+  [allow({ AWS: [USER, OPS] }), deny('*', { Condition: { StringLike: { 'aws:userid': 'AIDAALICE*' } } })],
 ].map((Statement) => ({ Version: '2012-10-17', Statement: JSON.parse(JSON.stringify(Statement)) }));
 
 type Who = { arn: string; caller: string; action: string; facts: Record<string, string> };
 const identities = (): Who[] => [
-  ...[...known.users].map((arn) => ({ arn, caller: arn, action: 'sts:AssumeRole', facts: { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': arn.split(':')[4], 'aws:PrincipalType': 'User' } })),
+  ...[...known.users].map((arn) => ({
+    arn,
+    caller: arn,
+    action: 'sts:AssumeRole',
+    facts: {
+      'aws:PrincipalArn': arn,
+      'aws:PrincipalAccount': arn.split(':')[4],
+      'aws:PrincipalType': 'User',
+      ...(arn === USER ? { 'aws:username': ALICE.name, 'aws:userid': ALICE.id, 'aws:PrincipalTag/team': 'ops' } : { 'aws:username': 'mallory', 'aws:userid': 'AIDAMALLORY00000000000' }),
+    },
+  })),
   ...[...known.roles].map((arn) => ({
     arn,
     caller: arn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/s',
@@ -52,7 +76,8 @@ function requestsFor(policy: CorpusCase['policy']): Record<string, string>[] {
     for (const keys of Object.values(s.Condition ?? {})) {
       for (const [k, raw] of Object.entries(keys)) {
         const first = Array.isArray(raw) ? raw[0] : raw;
-        if (typeof first === 'string' && !/^aws:principal/i.test(k) && !/^sts:externalid$/i.test(k)) named[k] = first.replace(/[*?]/g, 'x');
+        // The principal's own facts are set per principal (they win below); everything else a request may carry.
+        if (typeof first === 'string' && !/^aws:principal(arn|account|type)$/i.test(k) && !/^sts:externalid$/i.test(k)) named[k] = first.replace(/[*?]/g, 'x');
       }
     }
   }
@@ -68,7 +93,10 @@ test('role grants agree with iam-simulate on every corpus policy and the sync ca
     const t = analyzeTrust(policy, known);
     for (const who of identities()) {
       const grant = t.grants.find((g) => g.principal.resource === who.arn);
-      const ask = (extra: Record<string, string>) => simulateRequest(policy, { principal: who.caller, action: who.action, context: { ...who.facts, ...extra } });
+      // A principal cannot change its own facts (name, id, a user's tags): they override whatever the request names.
+      // A user's tags are all it has: a tag the request names that the user lacks stays absent.
+      const own = (extra: Record<string, string>) => (who.action === 'sts:AssumeRole' && who.facts['aws:PrincipalType'] === 'User' ? Object.fromEntries(Object.entries(extra).filter(([k]) => !/^aws:principaltag\//i.test(k))) : extra);
+      const ask = (extra: Record<string, string>) => simulateRequest(policy, { principal: who.caller, action: who.action, context: { ...own(extra), ...who.facts } });
       const label = `${who.arn} in ${JSON.stringify(policy.Statement)}`;
       if (grant && !grant.conditions) {
         seen.unconditional++;
@@ -100,4 +128,18 @@ test('role grants agree with iam-simulate on every corpus policy and the sync ca
 test('the reported bug: a user allowed and then denied by name gets no grant', () => {
   const t = analyzeTrust(SYNC_CASES[0], known);
   expect(t.grants).toEqual([]);
+});
+
+test("a user's name, id and tags decide conditions on them: no grant that can never hold", () => {
+  const grantsOf = (i: number) => analyzeTrust(SYNC_CASES[i], known).grants.map((g) => [g.principal.resource, g.conditions ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const at = (text: string) => SYNC_CASES.findIndex((p) => JSON.stringify(p).includes(text));
+  expect(grantsOf(at('"aws:username":"alice"'))).toEqual([]);
+  expect(grantsOf(at('"aws:username":"bob"'))).toEqual([]);
+  // alice has team=ops: granted outright; Ops's session tags are chosen when it assumes: granted under the condition.
+  expect(grantsOf(at('aws:PrincipalTag/team":"ops'))).toEqual([
+    [OPS, [{ StringEquals: { 'aws:PrincipalTag/team': 'ops' } }]],
+    [USER, null],
+  ]);
+  expect(grantsOf(at('aws:PrincipalTag/env'))).toEqual([]);
+  expect(grantsOf(at('"Null"'))).toEqual([]);
 });

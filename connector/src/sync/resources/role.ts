@@ -32,13 +32,28 @@ export interface KnownPrincipals {
   users: Set<string>;
   roles: Set<string>;
   providers: Set<string>;
+  /** What GAAD says of each user and role (name, unique id, tags), by ARN: request facts they always carry. */
+  details?: Map<string, { name?: string; id?: string; tags?: { Key?: string; Value?: string }[] }>;
 }
 
 const accountOf = (arn: string) => arn.split(':')[4];
 
-/** The principal's own request facts, known whatever it sends: what Deny and Allow conditions on them decide. */
-function principalFacts(arn: string, type: 'User' | 'AssumedRole'): ContextValues {
-  return { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': accountOf(arn), 'aws:PrincipalType': type };
+/**
+ * The principal's own request facts, known whatever it sends: what Deny and Allow conditions on them decide. A
+ * user's tags are all its principal tags (a tag it lacks is known to be absent) and it has a user name and id; a
+ * role's session has no user name, but its session tags and session name are chosen when it assumes, so its
+ * principal tags and aws:userid stay undecided.
+ */
+function principalFacts(arn: string, type: 'User' | 'AssumedRole', known: KnownPrincipals): { facts: ContextValues; absent: (key: string) => boolean } {
+  const facts: ContextValues = { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': accountOf(arn), 'aws:PrincipalType': type };
+  const d = known.details?.get(arn);
+  if (type === 'User') {
+    if (d?.name) facts['aws:username'] = d.name;
+    if (d?.id) facts['aws:userid'] = d.id;
+    for (const t of d?.tags ?? []) if (t.Key) facts[`aws:PrincipalTag/${t.Key}`] = t.Value ?? '';
+    return { facts, absent: (k) => !!d && k.startsWith('aws:principaltag/') };
+  }
+  return { facts, absent: (k) => k === 'aws:username' };
 }
 
 /**
@@ -80,7 +95,7 @@ export function analyzeTrust(doc: unknown, known: KnownPrincipals): TrustAnalysi
     const accesses =
       type === 'identity_provider'
         ? [principalAccess(doc, arn, /:saml-provider\//.test(arn) ? 'sts:AssumeRoleWithSAML' : 'sts:AssumeRoleWithWebIdentity', {})]
-        : [principalAccess(doc, arn, 'sts:AssumeRole', principalFacts(arn, type === 'iam_user' ? 'User' : 'AssumedRole'))];
+        : [(({ facts, absent }) => principalAccess(doc, arn, 'sts:AssumeRole', facts, absent))(principalFacts(arn, type === 'iam_user' ? 'User' : 'AssumedRole', known))];
     for (const a of accesses) {
       if (!a.allowed) continue;
       out.grants.push({ principal: { resourceType: type, resource: arn }, ...(a.conditions ? { conditions: a.conditions.map((c) => redact(c) as Record<string, unknown>) } : {}) });
@@ -95,6 +110,10 @@ export function buildRoles(s: AwsSyncState): { resources: Resource[]; entitlemen
     users: new Set(s.users.map((u) => u.Arn!)),
     roles: new Set(s.roles.map((r) => r.Arn!)),
     providers: new Set([...s.samlProviders.map((p) => p.arn), ...s.oidcProviders]),
+    details: new Map([
+      ...s.users.map((u) => [u.Arn!, { name: u.UserName, id: u.UserId, tags: u.Tags }] as const),
+      ...s.roles.map((r) => [r.Arn!, { name: r.RoleName, id: r.RoleId, tags: r.Tags }] as const),
+    ]),
   };
   const resources: Resource[] = [];
   const entitlements: Entitlement[] = [];
