@@ -70,12 +70,23 @@ export type AccessCondition = Record<string, unknown> & { Not?: ConditionBlock[]
  * on unknown facts becomes a `Not` entry (the access holds unless that block holds); an Allow that depends on
  * unknown facts keeps its residual block. Any one returned block suffices.
  */
-export function principalAccess(policy: unknown, principal: Caller, action: string, known: ContextValues, knownAbsent?: (lowerCaseKey: string) => boolean): PrincipalAccess {
+export function principalAccess(
+  policy: unknown,
+  principal: Caller,
+  action: string,
+  known: ContextValues,
+  knownAbsent?: (lowerCaseKey: string) => boolean,
+  /** accountMatches false: an Allow that names the principal only through its account does not count (IAM then also
+   * needs the caller's identity policy to allow the action, which the caller knows is not the case). */
+  opts: { accountMatches?: boolean } = {},
+): PrincipalAccess {
   const allows: ConditionBlock[] = [];
   const denies: ConditionBlock[] = [];
   let always = false;
   for (const s of toArray(parsePolicy(policy).Statement)) {
-    if (!principalAndActionMatch(s, principal, action)) continue;
+    const match = principalAndActionMatch(s, principal, action);
+    if (!match) continue;
+    if (match === 'account' && opts.accountMatches === false && s.Effect !== 'Deny') continue;
     const residual = partialConditions(s.Condition, known, knownAbsent);
     if (residual === false) continue;
     const unconditional = Object.keys(residual).length === 0;

@@ -2,13 +2,15 @@
  * Check 4: the role's effective permissions (inline and attached managed policies, within the permissions boundary
  * when one is set) allow every (action, resource) pair the enabled capabilities need, and nothing beyond them:
  * no action outside the needed set (reads included) and no needed action on a wider resource than needed (the
- * provisioning group scope). The judgement is in ../policy/coverage.ts.
+ * provisioning group scope). The judgement is in ../policy/coverage.ts. Also no role of the same account whose trust
+ * policy lets this role in (reachable-roles.ts): that role's permissions would be ConductorOne's too.
  */
 import { describeAwsError } from '../aws/errors';
 import { enabledCapabilities, GroupScope, scopeResources } from '../policy/capabilities';
 import { checkCoverage, ExcessGrant, IdentityPolicy, neededActions } from '../policy/coverage';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 import { managedPolicyDocument, rolePolicies } from './role-policies';
+import { rolesTrustingRole } from './reachable-roles';
 import { simulateActions } from './simulate';
 import { Check, fail, pass } from './types';
 
@@ -59,6 +61,12 @@ export const permissionsCheck: Check = {
         return fail(`cannot read the permissions boundary ${state.permissionsBoundaryArn}: ${describeAwsError(e)}`);
       }
     }
+    let chained;
+    try {
+      chained = await rolesTrustingRole(iam, role);
+    } catch (e) {
+      return fail(`cannot list the account's roles to find those whose trust policy lets this role in: ${describeAwsError(e)}`);
+    }
     const capabilities = enabledCapabilities(config.toggles);
     const vars = { partition: role.partition, accountId: role.accountId };
     const scope = config.groupScope ?? DEFAULT_SCOPE;
@@ -88,6 +96,8 @@ export const permissionsCheck: Check = {
         widerResources: g.widerResources,
         unbounded: g.unbounded,
       })),
+      rolesItCanAssume: chained.reachable,
+      ...(chained.unreadable.length ? { unreadableTrustPolicies: chained.unreadable } : {}),
       simulator,
     };
     const note = simulator.available ? '' : ` (iam:SimulatePrincipalPolicy unavailable: ${simulator.reason}; judged from the policy documents only)`;
@@ -101,6 +111,11 @@ export const permissionsCheck: Check = {
       const more = coverage.excess.length > SHOW ? ` | and ${coverage.excess.length - SHOW} more statement(s)` : '';
       problems.push(`${coverage.excess.length} statement(s) allow more than the enabled features need: ${shown.join(' | ')}${more}`);
     }
+    if (chained.reachable.length) {
+      const names = chained.reachable.map((r) => `${r.arn}${r.conditional ? ' (under conditions)' : ''}`);
+      problems.push(`the role can assume ${chained.reachable.length} other role(s) of its account, whose trust policy lets it in, and would hold their permissions too: ${capped(names)}`);
+    }
+    if (chained.unreadable.length) problems.push(`the trust policies of ${capped(chained.unreadable)} cannot be read, so whether they let this role in is unknown`);
     if (problems.length) return fail(problems.join('; ') + note, details);
     const scoped = config.toggles.provisioning ? `, IAM groups only ${scopeResources(scope, vars).join(', ')}` : '';
     return pass(`${actions.length} needed actions allowed (${capabilities.map((c) => c.id).join(', ')}${scoped}), nothing beyond them${note}`, details);

@@ -3,7 +3,7 @@
  * check fails with a message saying what to fix. The trust-policy verdicts come from our evaluator: moto cannot judge
  * them (it lets a missing external ID through and ignores account principals, offline-testing.md 1.4).
  */
-import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -172,6 +172,36 @@ describe('each broken role fails the right check', () => {
       status: 'fail',
       message: expect.stringMatching(/^1 statement\(s\) allow more than the enabled features need: Extra Sid "Oops" allows 2 action\(s\) the enabled features do not need: iam:CreateUser, iam:GetUser \(/),
     });
+  });
+
+  test('another role of the account that trusts this role: its permissions would be ConductorOne\'s too', async () => {
+    await createRole();
+    const setup = createAwsContext({ credentials: MOTO_CREDENTIALS });
+    const trusting = (name: string, statement: object) =>
+      setup.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) }));
+    // Trusts the ConductorOne role by name: reachable. Trusts the account only: needs sts:AssumeRole in the role's own
+    // policies, which check 4 refuses anyway. Trusts it but denies it: not reachable.
+    await trusting('AdminTrustsC1', { Effect: 'Allow', Principal: { AWS: roleArn() }, Action: 'sts:AssumeRole' });
+    await trusting('AccountAdmins', { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:root` }, Action: 'sts:AssumeRole' });
+    await setup.iam.send(
+      new CreateRoleCommand({
+        RoleName: 'DeniesC1',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' },
+            { Effect: 'Deny', Principal: { AWS: roleArn() }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      }),
+    );
+    const report = await runValidate(config());
+    setup.destroy();
+    const permissions = check(report, 'permissions');
+    expect(permissions.status).toBe('fail');
+    expect(permissions.message).toMatch(/the role can assume 1 other role\(s\) of its account, whose trust policy lets it in, and would hold their permissions too: arn:aws:iam::123456789012:role\/AdminTrustsC1 \(/);
+    expect(permissions.details!.rolesItCanAssume).toEqual([{ arn: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/AdminTrustsC1`, conditional: false }]);
+    expect(validateReport(report)).toBe(true);
   });
 
   test('provisioning actions while provisioning is off are outside the needed set', async () => {
