@@ -78,7 +78,7 @@ const CASES: Case[] = [
     { command, flag: '--entitlement', values: [...COMMON, 'group:arn:aws:iam::123456789012:group/g', 'nosuchtype:x:member'] },
     { command, flag: '--principal-type', values: ['', 'admin', 'role', ...SHELL] },
     { command, flag: '--principal', values: [...COMMON, ...ARN_WRONG.filter((v) => !v.includes(':user/X'))] },
-    { command, flag: '--allowed-groups', env: 'BATON_PROVISIONING_ALLOWED_GROUPS', values: ['', ...SHELL, ...LOOKALIKES, 'arn:aws:iam::123456789012:role/*', 'arn:aws:iam::*:group/*', 'arn:*:iam::123456789012:group/*', 'arn:aws:iam::123456789012:group/c1/../*', ...SSO_SCOPE_WRONG] },
+    { command, flag: '--allowed-groups', env: 'BATON_PROVISIONING_ALLOWED_GROUPS', values: ['', ',', ' , ', ...SHELL, ...LOOKALIKES, 'arn:aws:iam::123456789012:role/*', 'arn:aws:iam::*:group/*', 'arn:*:iam::123456789012:group/*', 'arn:aws:iam::123456789012:group/c1/../*', ...SSO_SCOPE_WRONG] },
     { command, flag: '--wait-timeout', values: NUMBER_WRONG },
   ]),
   { command: 'revoke', flag: '--grant', values: [...COMMON, 'group:arn:aws:iam::123456789012:group/g:member'] },

@@ -141,6 +141,8 @@ export function parseAllowedGroups(raw: string | undefined): string[] | undefine
   // An empty scope is a mistake (an unset variable in a script, say), not "no scope": refuse it rather than open up.
   if (raw.trim() === '') throw new UsageError(`${SCOPE_INPUT} is empty: give group patterns, or leave it unset for no scope`);
   const patterns = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  // Only separators (",", " , ") would also mean "no scope": refused like an empty value.
+  if (patterns.length === 0) throw new UsageError(`${SCOPE_INPUT} "${raw}" holds no pattern: give group patterns, or leave it unset for no scope`);
   checkScopePatterns(patterns);
   return patterns;
 }

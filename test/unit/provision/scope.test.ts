@@ -21,6 +21,9 @@ test('parseAllowedGroups splits on commas and rejects what is not a concrete-acc
   expect(parseAllowedGroups(undefined)).toBeUndefined();
   // An empty scope would silently mean "no scope": refused.
   expect(() => parseAllowedGroups(' ')).toThrow(/is empty/);
+  // So would a list of separators only.
+  expect(() => parseAllowedGroups(',')).toThrow(/holds no pattern/);
+  expect(() => parseAllowedGroups(' , ,')).toThrow(UsageError);
   expect(parseAllowedGroups(`${arn('a/*')}, ${arn('b')}`)).toEqual([arn('a/*'), arn('b')]);
   expect(() => parseAllowedGroups(`arn:aws:iam::${ACCT}:role/*`)).toThrow(UsageError);
   expect(() => parseAllowedGroups('c1-managed/*')).toThrow(/not an IAM group ARN pattern/);
