@@ -83,7 +83,7 @@ export function groupKindOf(arnOrPattern: string): GroupKind | undefined {
   return service === 'iam' ? 'iam' : service === 'identitystore' ? 'identity-center' : undefined;
 }
 
-function iamPatternProblem(p: string, parts: string[]): string | undefined {
+function iamPatternProblem(parts: string[]): string | undefined {
   if (parts.length < 6 || parts[3] !== '' || !parts.slice(5).join(':').startsWith('group/')) {
     return `is not an IAM group ARN pattern (${IAM_PATTERN_FORM})`;
   }
@@ -117,7 +117,7 @@ function ssoPatternProblem(parts: string[]): string | undefined {
 export function scopePatternProblem(p: string): string | undefined {
   if (!/^[\x21-\x7E]+$/.test(p)) return 'must hold only printable ASCII without spaces';
   const parts = p.split(':');
-  if (parts[0] === 'arn' && parts[2] === 'iam') return iamPatternProblem(p, parts);
+  if (parts[0] === 'arn' && parts[2] === 'iam') return iamPatternProblem(parts);
   if (parts[0] === 'arn' && parts[2] === 'identitystore') return ssoPatternProblem(parts);
   return `is not an IAM group ARN pattern (${IAM_PATTERN_FORM}) or an Identity Center group id pattern (${SSO_PATTERN_FORM})`;
 }
