@@ -21,6 +21,17 @@ const INJECTION = ['"},{"Effect":"Allow","Principal":"*"', '${file("/etc/passwd"
 const LOOKALIKES = ['аrn:aws:iam::123456789012:role/X' /* Cyrillic а */, 'arn:aws:iam::123456789012：role/X' /* full-width colon */, 'arn:aws:iam::123456789012:role/Χ' /* Greek Chi */];
 const COMMON = ['', ' ', 'x'.repeat(5000), 'tab\there', 'new\nline', 'nul\u0000byte', ...SHELL, ...INJECTION, ...LOOKALIKES];
 const ARN_WRONG = ['arn:aws-moon:iam::123456789012:role/X', 'arn:aws:iam::123456789012:user/X', 'arn:aws:s3:::bucket', 'arn:aws:iam::12345678901:role/X', 'arn:aws:iam::123456789012:role/' + 'n'.repeat(65)];
+// Identity Center group patterns: wildcards only in the group id, no dot segments.
+const SSO_SCOPE_WRONG = [
+  'arn:aws:identitystore:us-east-1::*/group/*',
+  'arn:aws:identitystore:us-east-1::d-12345*/group/*',
+  'arn:*:identitystore:us-east-1::d-1234567890/group/*',
+  'arn:aws:identitystore:*::d-1234567890/group/*',
+  'arn:aws:identitystore:us-east-1::d-1234567890/group/../*',
+  'arn:aws:identitystore:us-east-1::d-1234567890/group/./x',
+  'arn:aws:identitystore:us-east-1::d-1234567890/group/%2e%2e',
+  'arn:aws:identitystore:us-east-1::d-1234567890/user/*',
+];
 const NUMBER_WRONG = ['-1', '1e3', '0x10', '12abc', ...SHELL];
 
 interface Case {
@@ -67,7 +78,7 @@ const CASES: Case[] = [
     { command, flag: '--entitlement', values: [...COMMON, 'group:arn:aws:iam::123456789012:group/g', 'nosuchtype:x:member'] },
     { command, flag: '--principal-type', values: ['', 'admin', 'role', ...SHELL] },
     { command, flag: '--principal', values: [...COMMON, ...ARN_WRONG.filter((v) => !v.includes(':user/X'))] },
-    { command, flag: '--allowed-groups', env: 'BATON_PROVISIONING_ALLOWED_GROUPS', values: ['', ...SHELL, ...LOOKALIKES, 'arn:aws:iam::123456789012:role/*', 'arn:aws:iam::*:group/*', 'arn:*:iam::123456789012:group/*', 'arn:aws:iam::123456789012:group/c1/../*'] },
+    { command, flag: '--allowed-groups', env: 'BATON_PROVISIONING_ALLOWED_GROUPS', values: ['', ',', ' , ', ...SHELL, ...LOOKALIKES, 'arn:aws:iam::123456789012:role/*', 'arn:aws:iam::*:group/*', 'arn:*:iam::123456789012:group/*', 'arn:aws:iam::123456789012:group/c1/../*', ...SSO_SCOPE_WRONG] },
     { command, flag: '--wait-timeout', values: NUMBER_WRONG },
   ]),
   { command: 'revoke', flag: '--grant', values: [...COMMON, 'group:arn:aws:iam::123456789012:group/g:member'] },

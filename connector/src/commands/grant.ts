@@ -3,9 +3,11 @@
  * Identity Center by names (resolved to those ids with sync reads; --json shows the ids).
  * `revoke` (revoke.ts) shares this wiring. Exit codes: 0 granted/revoked, already so, or a dry run; 1 AWS refused
  * or failed (account not ACTIVE, assignment FAILED, status poll timed out, access denied, or the provisioning guard
- * refused what AWS says: a group whose real ARN is not the spelled one or outside --allowed-groups, an ARN of another
- * account, an ambiguous name); 2 bad ids or flags, and a spelled group outside --allowed-groups: all found before any
- * AWS call.
+ * refused what AWS says: a group, IAM or Identity Center, whose real id is not the spelled one or is outside
+ * --allowed-groups, a name that resolved outside it, an ARN of another account, an ambiguous name); 2 bad ids or
+ * flags, a spelled group outside --allowed-groups, and a membership by name when the scope names no Identity Center
+ * group: all found before any AWS call. --allowed-groups covers group memberships only; with it set, a permission-set
+ * assignment prints a note saying it is not scoped.
  */
 import { Command, Option } from 'commander';
 import { wholeNumber } from './parsers';
@@ -13,6 +15,8 @@ import { createAwsContext, AwsContext } from '../aws';
 import { UsageError } from '../errors';
 import { visible } from '../text';
 import {
+  checkNamedMembershipScope,
+  checkResolvedGroupScope,
   FriendlyNames,
   friendlyShape,
   grant,
@@ -27,6 +31,7 @@ import {
   ProvisionVerb,
   resolveNames,
   revoke,
+  SCOPE_NOT_ASSIGNMENTS,
   targetRegion,
 } from '../provision';
 import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
@@ -58,7 +63,14 @@ export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command 
     .addOption(new Option('--permission-set <name>', 'instead of ids: the permission set of an assignment'));
   cmd
     .addOption(
-      new Option('--allowed-groups <patterns>', 'comma-separated IAM group ARN patterns with one partition and 12-digit account (* and ? wildcards in the path and name); a group is changed only if its real ARN matches (a spelling outside them: exit 2 before any call)').env(
+      new Option(
+        '--allowed-groups <patterns>',
+        'comma-separated group patterns; when set, EVERY group membership change (IAM or Identity Center, by id or by name) must match one of its own kind, ' +
+          'decided on the group as AWS resolves it (a spelling outside: exit 2 before any call). IAM: arn:<partition>:iam::<account>:group/<path/name>, ' +
+          'one partition and 12-digit account, * and ? in the path and name. Identity Center, the id sync writes for sso_group: ' +
+          'arn:<partition>:identitystore:<region>::<identityStoreId>/group/<groupId>, * and ? in the group id only. ' +
+          'Permission-set assignments are not group memberships and are NOT covered',
+      ).env(
         'BATON_PROVISIONING_ALLOWED_GROUPS',
       ),
     )
@@ -116,16 +128,28 @@ export async function runProvision(verb: ProvisionVerb, raw: RawProvisionOptions
   const allowedGroups = parseAllowedGroups(raw.allowedGroups);
   const byId = requestOf(verb, raw);
   const target = byId ? planRequest(byId, { allowedGroups }) : undefined;
+  const scoped = allowedGroups !== undefined && allowedGroups.length > 0;
+  const shape = byId ? undefined : friendlyShape(namesOf(raw));
+  // A scope that names no Identity Center group refuses every membership by name, before any call.
+  if (shape === 'membership') checkNamedMembershipScope(allowedGroups, raw.ssoGroup!);
   const features = resolveFeatures(raw);
   if (raw.provisioning === false) throw new UsageError(`${verb}: provisioning is turned off (--provisioning false / BATON_PROVISIONING)`);
   const { access } = resolveAccess(raw, raw.roleArn !== undefined);
   const ctx = createAwsContext({ ...access, ssoRegion: (target && targetRegion(target)) ?? features.ssoRegion });
   const json = raw.json === true;
   const dryRun = raw.dryRun === true;
+  // The scope holds group memberships only; say so rather than let a scoped assignment look guarded.
+  if (scoped && (target?.kind === 'assignment' || shape === 'assignment')) process.stderr.write(`${SCOPE_NOT_ASSIGNMENTS}\n`);
   try {
     const run = verb === 'grant' ? grant : revoke;
     // Names resolve to the snapshot ids (reads only), then take the same path; the output shows the ids.
     const request = byId ?? (await resolveNames(ctx, namesOf(raw)));
+    // The ids names resolved to are held to the scope as AWS answered (exit 1, reads were made); the provisioner then
+    // resolves the group again by its id and decides on that, as for ids.
+    if (!byId && shape === 'membership') {
+      const resolved = planRequest(request);
+      if (resolved.kind === 'sso-group') checkResolvedGroupScope(resolved.groupResourceId, allowedGroups, `--sso-group "${raw.ssoGroup}"`);
+    }
     const result = await run(ctx, request, { dryRun, allowedGroups, poll: { timeoutMs: (raw.waitTimeout ?? 300) * 1000 } });
     printResult(result, json, ctx, dryRun, 'grant' in request ? parseGrantId(request.grant) : request);
     process.exitCode = 0;

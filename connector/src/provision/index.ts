@@ -1,9 +1,10 @@
 /**
  * Library API of grant and revoke. Everything that can be checked without AWS (id syntax, principal types, path
- * segments, the scope patterns and the spelled group against them, the context's Identity Center region) is checked
- * first and throws UsageError, so such a request makes no call at all. Each provisioner then reads before it writes,
- * so repeating a request reports "already granted"/"already revoked" instead of failing; for IAM groups that read
- * also decides the scope on the group's real ARN (iam-group.ts, scope.ts).
+ * segments, the scope patterns and the spelled group, IAM or Identity Center, against them, the context's Identity
+ * Center region) is checked first and throws UsageError, so such a request makes no call at all. Each provisioner
+ * then reads before it writes, so repeating a request reports "already granted"/"already revoked" instead of
+ * failing; with a scope, the group provisioners first decide it on the group as AWS resolves it (iam-group.ts,
+ * sso-group.ts, scope.ts). Permission-set assignments are not group memberships: the scope does not cover them.
  */
 import type { AwsContext } from '../aws';
 import { UsageError } from '../errors';
@@ -15,7 +16,17 @@ import { parseGrantId, parseTarget, ProvisionIds, Target } from './targets';
 import { ProvisionOptions, ProvisionResult, ProvisionVerb } from './types';
 
 export * from './types';
-export { parseAllowedGroups, checkGroupScope, checkScopePatterns, groupArnMatches, pathSegmentProblem, scopePatternProblem } from './scope';
+export {
+  parseAllowedGroups,
+  checkGroupScope,
+  checkNamedMembershipScope,
+  checkResolvedGroupScope,
+  checkScopePatterns,
+  groupArnMatches,
+  pathSegmentProblem,
+  scopePatternProblem,
+  SCOPE_NOT_ASSIGNMENTS,
+} from './scope';
 export { parseTarget, parseGrantId, parseIdentityStoreArn, describeTarget } from './targets';
 export type { Target, ProvisionIds } from './targets';
 export type { PollOptions } from './poll';
@@ -31,7 +42,9 @@ export function planRequest(req: ProvisionRequest, opts: Pick<ProvisionOptions, 
   if (opts.allowedGroups) checkScopePatterns(opts.allowedGroups, 'allowedGroups');
   const ids = 'grant' in req ? parseGrantId(req.grant) : req;
   const target = parseTarget(ids);
+  // Every group membership, IAM or Identity Center, is held to the scope; assignments are not group memberships.
   if (target.kind === 'iam-group') checkGroupScope(target.groupArn, opts.allowedGroups);
+  if (target.kind === 'sso-group') checkGroupScope(target.groupResourceId, opts.allowedGroups);
   return target;
 }
 

@@ -5,16 +5,24 @@
  * comes with) is read instead. A service without GetGroupMembershipId may also accept duplicate memberships, which
  * AWS refuses with ConflictException; so in that world a grant re-lists after creating and keeps only the lowest
  * membership id, which makes concurrent grants converge to one membership whatever their interleaving.
+ *
+ * With a scope (--allowed-groups), before any other call the group is resolved with the API and the scope decided on
+ * that (scope.ts): the identity store must be an Identity Center instance's in the clients' region (sso:ListInstances,
+ * which gives the partition) and identitystore:ListGroups must list the group id exactly there. Both are
+ * identity_center_sync reads, which provisioning always comes with. Dry runs go through the same checks.
  */
 import {
   CreateGroupMembershipCommand,
   DeleteGroupMembershipCommand,
   GetGroupMembershipIdCommand,
   ListGroupMembershipsCommand,
+  ListGroupsCommand,
 } from '@aws-sdk/client-identitystore';
+import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import type { AwsContext } from '../aws';
 import { isAccessDenied, isConflict, isNotFound, isUnimplemented } from '../aws/errors';
 import { failure } from './aws-errors';
+import { checkRealSsoGroup } from './scope';
 import { describeTarget, SsoGroupTarget } from './targets';
 import { AwsChange, ProvisionError, ProvisionOptions, ProvisionResult } from './types';
 
@@ -58,6 +66,50 @@ async function findMemberships(ctx: AwsContext, t: SsoGroupTarget): Promise<Foun
   }
 }
 
+/** Pages a NextToken read to the end; a failure names the call. */
+async function readAll<T>(call: string, fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  try {
+    do {
+      const page = await fetch(token);
+      all.push(...page.items);
+      token = page.next;
+    } while (token);
+  } catch (e) {
+    throw failure(call, e);
+  }
+  return all;
+}
+
+/** With a scope: resolves the group with the API and decides the scope on it (see the file comment). Reads only. */
+async function guardScope(ctx: AwsContext, t: SsoGroupTarget, opts: ProvisionOptions): Promise<void> {
+  if (!opts.allowedGroups || opts.allowedGroups.length === 0) return;
+  const refuse = (why: string) => new ProvisionError('refused', `${why}; nothing was changed`);
+  const instances = await readAll('sso:ListInstances', async (token) => {
+    const out = await ctx.ssoAdmin.send(new ListInstancesCommand({ NextToken: token }));
+    return { items: out.Instances ?? [], next: out.NextToken };
+  });
+  const instance = instances.find((i) => i.IdentityStoreId === t.identityStoreId);
+  const partition = instance?.InstanceArn?.split(':')[1];
+  if (!instance || !partition) {
+    const stores = instances.map((i) => i.IdentityStoreId).join(', ') || 'none';
+    throw refuse(`identity store ${t.identityStoreId} of ${t.groupResourceId} is not the identity store of an Identity Center instance in ${ctx.ssoRegion} (sso:ListInstances: ${stores})`);
+  }
+  const groups = await readAll('identitystore:ListGroups', async (token) => {
+    const out = await ctx.identityStore.send(new ListGroupsCommand({ IdentityStoreId: t.identityStoreId, NextToken: token }));
+    return { items: out.Groups ?? [], next: out.NextToken };
+  });
+  const real = groups.find((g) => g.GroupId === t.groupId);
+  if (!real) {
+    // A spelling the service might still resolve (another case, say) is not the group's id: refused, never matched.
+    const near = groups.find((g) => g.GroupId !== undefined && g.GroupId.toLowerCase() === t.groupId.toLowerCase());
+    if (near) throw refuse(`identitystore:ListGroups lists the group as ${near.GroupId}, not ${t.groupId} as the entitlement spells it: the entitlement must spell the real id exactly`);
+    throw new ProvisionError('not-found', `Identity Center group ${t.groupId} does not exist in identity store ${t.identityStoreId} (identitystore:ListGroups); nothing was changed`);
+  }
+  checkRealSsoGroup(t.groupResourceId, { partition, region: ctx.ssoRegion, identityStoreId: instance.IdentityStoreId!, groupId: real.GroupId! }, opts.allowedGroups);
+}
+
 async function deleteMembership(ctx: AwsContext, t: SsoGroupTarget, membershipId: string): Promise<AwsChange | null> {
   const input = { IdentityStoreId: t.identityStoreId, MembershipId: membershipId };
   try {
@@ -71,6 +123,7 @@ async function deleteMembership(ctx: AwsContext, t: SsoGroupTarget, membershipId
 
 export async function grantSsoGroup(ctx: AwsContext, t: SsoGroupTarget, opts: ProvisionOptions = {}): Promise<ProvisionResult> {
   const what = describeTarget(t);
+  await guardScope(ctx, t, opts);
   const found = await findMemberships(ctx, t);
   const base = { verb: 'grant' as const, warnings: found.warnings };
   const details = (membershipId: string) => ({ identityStoreId: t.identityStoreId, groupId: t.groupId, userId: t.userId, membershipId });
@@ -109,6 +162,7 @@ export async function grantSsoGroup(ctx: AwsContext, t: SsoGroupTarget, opts: Pr
 
 export async function revokeSsoGroup(ctx: AwsContext, t: SsoGroupTarget, opts: ProvisionOptions = {}): Promise<ProvisionResult> {
   const what = describeTarget(t);
+  await guardScope(ctx, t, opts);
   const found = await findMemberships(ctx, t);
   const base = { verb: 'revoke' as const, warnings: found.warnings, details: { identityStoreId: t.identityStoreId, groupId: t.groupId, userId: t.userId } };
   const already = { ...base, status: 'already-revoked' as const, message: `already revoked: ${what}`, changes: [] };

@@ -20,6 +20,8 @@ export interface IamGroupTarget {
 
 export interface SsoGroupTarget {
   kind: 'sso-group';
+  /** The group's id as the entitlement spells it; with a scope, sso-group.ts holds it to the id the API resolves. */
+  groupResourceId: string;
   region: string;
   identityStoreId: string;
   groupId: string;
@@ -117,7 +119,7 @@ export function parseTarget(ids: ProvisionIds): Target {
     if (user.identityStoreId !== group.identityStoreId || user.region !== group.region) {
       throw new UsageError(`the user and the group are in different identity stores (${user.region}/${user.identityStoreId} vs ${group.region}/${group.identityStoreId})`);
     }
-    return { kind: 'sso-group', region: group.region, identityStoreId: group.identityStoreId, groupId: group.id, userId: user.id };
+    return { kind: 'sso-group', groupResourceId: ent.resource.resource, region: group.region, identityStoreId: group.identityStoreId, groupId: group.id, userId: user.id };
   }
 
   // account:<accountId>:<permissionSetArn>

@@ -34,8 +34,11 @@ export interface ProvisionOptions {
   /** Permission-set assignment status polling (backoff and timeout). */
   poll?: PollOptions;
   /**
-   * IAM group ARN patterns, each with one partition and one 12-digit account. When set, an IAM group is changed only
-   * when its real ARN (iam:GetGroup) matches one; a spelled ARN outside them is refused before any call.
+   * Group patterns (scope.ts): IAM group ARN patterns, each with one partition and one 12-digit account, and Identity
+   * Center group id patterns (`arn:<partition>:identitystore:<region>::<identityStoreId>/group/<groupId>`, wildcards
+   * in the group id only). When set (non-empty), every group membership change is allowed only by a pattern of its
+   * kind, matched against the group as AWS resolves it (iam:GetGroup; sso:ListInstances + identitystore:ListGroups);
+   * a spelling outside them is refused before any call. Permission-set assignments are not covered.
    */
   allowedGroups?: string[];
 }

@@ -25,6 +25,7 @@ describe('parseTarget', () => {
   test('Identity Center group membership', () => {
     expect(parseTarget({ entitlement: `sso_group:${SSO_GROUP}:member`, principalType: 'sso_user', principal: SSO_USER })).toEqual({
       kind: 'sso-group',
+      groupResourceId: SSO_GROUP,
       region: 'eu-west-1',
       identityStoreId: STORE,
       groupId: 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff',
