@@ -291,7 +291,7 @@ export class ConductorOneRole extends Construct {
     // The group scope the scoped statements got, so validate judges them against it.
     const byPath = { BATON_PROVISIONING_GROUP_PATH: groupPath };
     const groupScope = props.provisioningGroupArns
-      ? when(Op.gte(Fn.lengthOf(props.provisioningGroupArns), 1), { BATON_PROVISIONING_GROUP_ARNS: Fn.join(',', props.provisioningGroupArns) }, byPath)
+      ? when(Op.gte(Fn.lengthOf(props.provisioningGroupArns), 1), { BATON_PROVISIONING_GROUP_ARNS: Fn.jsonencode(props.provisioningGroupArns) }, byPath)
       : byPath;
     // Assuming the role needs the external ID itself; Terraform then hides the step's output, so the reports go to a
     // file. Otherwise the step gets only the digests and its report stays visible.

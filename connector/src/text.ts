@@ -9,9 +9,10 @@
  * By Unicode category, so no character of a kind is forgotten: controls (Cc: C0 with newline and tab, DEL, C1),
  * format characters (Cf: bidi marks, embeddings, overrides and isolates, zero-width characters, soft hyphen, the
  * Arabic letter mark, the BOM...), line and paragraph separators (Zl, Zp), unassigned and private-use code points
- * (Cn, Co) and lone surrogates (Cs); plus the Hangul fillers, letters that render as nothing.
+ * (Cn, Co) and lone surrogates (Cs); every default-ignorable code point (variation selectors, combining grapheme
+ * joiner, Hangul fillers...: Unicode's own list of characters that render as nothing); and the Braille blank.
  */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cn}\p{Co}\p{Cs}\u115f\u1160\u3164\uffa0]/gu;
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cn}\p{Co}\p{Cs}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 function escape(ch: string): string {
   const cp = ch.codePointAt(0)!;

@@ -216,7 +216,8 @@ locals {
     # The group scope the module gave the scoped statements, so validate judges them against it.
     var.enable_provisioning ? (
       length(var.provisioning_group_arns) > 0
-      ? { BATON_PROVISIONING_GROUP_ARNS = join(",", var.provisioning_group_arns) }
+      # JSON, not a comma list: a group path or name may itself hold ",arn:".
+      ? { BATON_PROVISIONING_GROUP_ARNS = jsonencode(var.provisioning_group_arns) }
       : { BATON_PROVISIONING_GROUP_PATH = local.group_path }
     ) : {},
     # Assuming the role needs the external ID itself; Terraform then hides the step's output, so the reports go to

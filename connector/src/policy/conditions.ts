@@ -120,6 +120,8 @@ export function conditionsMatch(block: Record<string, Record<string, unknown>> |
   for (const [operatorName, keys] of Object.entries(block)) {
     const op = parseOperator(operatorName);
     for (const [key, value] of Object.entries(keys ?? {})) {
+      // Policy variables stand for request facts this evaluator does not substitute: no answer rather than a wrong one.
+      if (asStrings(value).some((v) => v.includes('${'))) throw new UnsupportedConditionError(`${operatorName} with a policy variable`);
       if (!keyMatches(op, asStrings(value), lookup(context, key))) return false;
     }
   }
@@ -136,6 +138,29 @@ export function conditionValuesFor(block: Record<string, Record<string, unknown>
 }
 
 export type ConditionBlock = Record<string, Record<string, unknown>>;
+
+/**
+ * Condition values with ${key} policy variables replaced by the known single values of those keys; null when one
+ * cannot be: an unknown or multi-valued key, a default (${key, 'x'}), or the escapes ${*} ${?} ${$}, whose literal
+ * characters a Like operator would otherwise read as wildcards.
+ */
+function substituteVariables(values: string[], known: ContextValues): string[] | null {
+  const out: string[] = [];
+  for (const v of values) {
+    let unresolved = false;
+    const filled = v.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+      const found = /^[\w:/.-]+$/.test(name) ? lookup(known, name) : undefined;
+      if (!found || found.length !== 1) {
+        unresolved = true;
+        return '';
+      }
+      return found[0];
+    });
+    if (unresolved) return null;
+    out.push(filled);
+  }
+  return out;
+}
 
 /**
  * A condition block evaluated as far as `known` allows: false when a known key already fails it, else the residual
@@ -155,9 +180,12 @@ export function partialConditions(block: ConditionBlock | undefined, known: Cont
     }
     for (const [key, value] of Object.entries(keys ?? {})) {
       const requestValues = lookup(known, key);
+      // Policy variables (${aws:username}, ${aws:ResourceAccount}...) are filled from the known facts; one that is
+      // not known leaves the key undecided rather than compared as literal text.
+      const values = substituteVariables(asStrings(value), known);
       // A key known to be absent (a tag the user does not have) is decided too: as a missing key.
-      if (op && (requestValues !== undefined || knownAbsent(key.toLowerCase()))) {
-        if (!keyMatches(op, asStrings(value), requestValues)) return false;
+      if (op && values && (requestValues !== undefined || knownAbsent(key.toLowerCase()))) {
+        if (!keyMatches(op, values, requestValues)) return false;
         continue;
       }
       (residual[operatorName] ??= {})[key] = value;

@@ -13,7 +13,9 @@ import type { ContextValues } from '../policy/conditions';
 import { UnsupportedConditionError } from '../policy/conditions';
 import { parsePolicy, PolicyParseError, RawStatement, toArray } from '../policy/document';
 import { evaluateTrust } from '../policy/trust';
-import { judgeTrustPolicy } from '../policy/trust-judgement';
+import { judgeTrustPolicy, ownsExternalId } from '../policy/trust-judgement';
+import { checkExternalId, externalIdRule } from '../grammar/external-id';
+import grammar from '../../../modules/conductorone-aws-role/grammar.json';
 import { externalIdFromDigest, externalIdValues } from './external-id';
 import { Check, fail, pass } from './types';
 
@@ -68,6 +70,12 @@ export const trustPolicyCheck: Check = {
 
     const judgement = judgeTrustPolicy(policy, [config.trustedPrincipalArn], { value: config.externalId, digests });
     const problems = judgement.findings.map((f) => `${f.statement} ${f.problem}`);
+    // IDs known only by digest were never checked against the grammar: ConductorOne's connector refuses some lengths.
+    const owned = externalIdValues(policy).filter((v) => ownsExternalId({ value: config.externalId, digests }, v));
+    const badLength = owned.filter((v) => externalIdRule(config.trustedPrincipalArn) === 'external_id_conductorone' && checkExternalId(v, config.trustedPrincipalArn) !== null);
+    if (badLength.length) {
+      problems.push(`${badLength.length} external ID(s) in the trust policy (of lengths ${badLength.map((v) => v.length).join(', ')}) break the rule for ConductorOne's principal: ${grammar.rules.external_id_conductorone.rule}`);
+    }
 
     // ConductorOne itself must get in. Only a few request facts are known here; a condition on any other key (the
     // source IP, say) may hold for ConductorOne's real request, so an undecided answer is a note, not a failure:

@@ -12,7 +12,7 @@ import type { GroupScope, Toggles } from '../policy/capabilities';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 
 export interface RawGroupScopeOptions {
-  /** Comma-separated group ARNs (--provisioning-group-arns / BATON_PROVISIONING_GROUP_ARNS). */
+  /** Group ARNs as a JSON array or comma-separated (--provisioning-group-arns / BATON_PROVISIONING_GROUP_ARNS). */
   provisioningGroupArns?: string;
   /** --provisioning-group-path / BATON_PROVISIONING_GROUP_PATH. */
   provisioningGroupPath?: string;
@@ -24,12 +24,29 @@ export type OptionSource = (name: keyof RawGroupScopeOptions) => string | undefi
 export const GROUP_ARNS_FLAG = '--provisioning-group-arns';
 export const GROUP_PATH_FLAG = '--provisioning-group-path';
 
-export function resolveGroupScope(raw: RawGroupScopeOptions, toggles: Toggles, roleArn: string, source: OptionSource = () => 'cli'): GroupScope | undefined {
-  // IAM group names may hold commas: split only where the next ARN starts.
-  const arns = (raw.provisioningGroupArns ?? '')
+/**
+ * A JSON array of strings (what the Terraform step passes: IAM group paths and names may hold commas, even ",arn:",
+ * so no separator is safe), or, typed by a person, ARNs separated by commas where the next ARN starts.
+ */
+function parseGroupArns(value: string): string[] {
+  if (value.trim().startsWith('[')) {
+    let list: unknown;
+    try {
+      list = JSON.parse(value);
+    } catch {
+      throw new UsageError(`${GROUP_ARNS_FLAG} starts with "[" but is not a JSON array of strings`);
+    }
+    if (!Array.isArray(list) || !list.every((a) => typeof a === 'string')) throw new UsageError(`${GROUP_ARNS_FLAG} starts with "[" but is not a JSON array of strings`);
+    return list as string[];
+  }
+  return value
     .split(/,(?=\s*arn:)/)
     .map((a) => a.trim())
     .filter((a) => a !== '');
+}
+
+export function resolveGroupScope(raw: RawGroupScopeOptions, toggles: Toggles, roleArn: string, source: OptionSource = () => 'cli'): GroupScope | undefined {
+  const arns = parseGroupArns(raw.provisioningGroupArns ?? '');
   const groupPath = raw.provisioningGroupPath ?? defaults.provisioning_group_path;
   const pathGiven = groupPath !== defaults.provisioning_group_path;
   if (!toggles.provisioning) {

@@ -9,6 +9,7 @@
  */
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import type { RoleArn } from '../grammar/arn';
+import { parsePolicy, toArray } from '../policy/document';
 import { principalAccess } from '../policy/trust';
 
 export interface ReachableRole {
@@ -17,9 +18,28 @@ export interface ReachableRole {
   conditional: boolean;
 }
 
+/**
+ * The sessions to ask about: one of ours, and every session of this role the policy names by its session ARN
+ * (arn:...:sts::<account>:assumed-role/<role>/<session>): a caller picks its session name, so each may be it.
+ */
+function sessionsToTry(policy: string, role: RoleArn): string[] {
+  const prefix = `arn:${role.partition}:sts::${role.accountId}:assumed-role/`;
+  const named = new Set<string>([`${prefix}${role.name}/c1-validate`]);
+  for (const s of toArray(parsePolicy(policy).Statement)) {
+    for (const element of [s.Principal, s.NotPrincipal]) {
+      if (!element || typeof element !== 'object') continue;
+      for (const entry of toArray((element as Record<string, unknown>).AWS as string | string[] | undefined)) {
+        if (typeof entry !== 'string' || !entry.startsWith(prefix)) continue;
+        const [roleName, ...session] = entry.slice(prefix.length).split('/');
+        if (roleName.toLowerCase() === role.name.toLowerCase() && session.length) named.add(`${prefix}${role.name}/${session.join('/')}`);
+      }
+    }
+  }
+  return [...named];
+}
+
 export async function rolesTrustingRole(iam: IAMClient, role: RoleArn): Promise<{ reachable: ReachableRole[]; unreadable: string[] }> {
-  const session = `arn:${role.partition}:sts::${role.accountId}:assumed-role/${role.name}/c1-validate`;
-  const facts = { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.accountId, 'aws:PrincipalType': 'AssumedRole' };
+  const facts = { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.accountId, 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': 'false' };
   const reachable: ReachableRole[] = [];
   const unreadable: string[] = [];
   let marker: string | undefined;
@@ -28,8 +48,11 @@ export async function rolesTrustingRole(iam: IAMClient, role: RoleArn): Promise<
     for (const r of page.Roles ?? []) {
       if (!r.Arn || r.Arn === role.arn || !r.AssumeRolePolicyDocument) continue;
       try {
-        const access = principalAccess(r.AssumeRolePolicyDocument, session, 'sts:AssumeRole', facts, undefined, { accountMatches: false });
-        if (access.allowed) reachable.push({ arn: r.Arn, conditional: !!access.conditions });
+        const accesses = sessionsToTry(r.AssumeRolePolicyDocument, role).map((session) =>
+          principalAccess(r.AssumeRolePolicyDocument!, session, 'sts:AssumeRole', facts, undefined, { accountMatches: false }),
+        );
+        const allowed = accesses.filter((a) => a.allowed);
+        if (allowed.length) reachable.push({ arn: r.Arn, conditional: allowed.every((a) => a.allowed && !!a.conditions) });
       } catch {
         // A trust policy this evaluator cannot read might let the role in: say so rather than pass it.
         unreadable.push(r.Arn);

@@ -7,8 +7,24 @@ import { CHECKS } from './checks';
 import { describeAwsError } from '../aws/errors';
 import type { Check, CheckContext, CheckResult, ValidateConfig, ValidateReport } from './types';
 
+/**
+ * The secret replaced by "[external ID]". A short one (under 8 characters: only possible with a principal other than
+ * ConductorOne's) only where it is not part of a longer word: replaced inside ordinary words it would reveal itself
+ * ("unavail[external ID]le" gives away "ab"). A longer one everywhere: it never occurs inside a word by chance.
+ */
 export function redact(text: string, secret: string | undefined): string {
-  return secret && secret.length > 0 ? text.split(secret).join('[external ID]') : text;
+  if (!secret) return text;
+  if (secret.length >= 8) return text.split(secret).join('[external ID]');
+  const token = secret.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return text.replace(new RegExp(`(?<!\\w)${token}(?!\\w)`, 'g'), '[external ID]');
+}
+
+/** `redact` over every string of a JSON-like value (never over its serialization: the ID may hold , and :). */
+function redactDeep(value: unknown, secret: string | undefined): unknown {
+  if (typeof value === 'string') return redact(value, secret);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secret));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k, secret), redactDeep(v, secret)]));
+  return value;
 }
 
 export async function runValidate(config: ValidateConfig, checks: readonly Check[] = CHECKS): Promise<ValidateReport> {
@@ -33,7 +49,7 @@ export async function runValidate(config: ValidateConfig, checks: readonly Check
         }
       }
       const secret = ctx.state.externalId ?? config.externalId;
-      const details = outcome.details && JSON.parse(redact(JSON.stringify(outcome.details), secret));
+      const details = outcome.details && (redactDeep(outcome.details, secret) as Record<string, unknown>);
       results.push({ id: check.id, title: check.title, status: outcome.status, message: redact(outcome.message, secret), ...(details ? { details } : {}) });
     }
   } finally {

@@ -24,7 +24,7 @@ case "$want_scope" in
     [ -z "${BATON_PROVISIONING_GROUP_ARNS+set}${BATON_PROVISIONING_GROUP_PATH+set}" ] || fail "a provisioning group scope is set without provisioning"
     ;;
   arns=*)
-    [ "${BATON_PROVISIONING_GROUP_ARNS-}" = "${want_scope#arns=}" ] || fail "BATON_PROVISIONING_GROUP_ARNS is not the comma-separated provisioning_group_arns"
+    [ "${BATON_PROVISIONING_GROUP_ARNS-}" = "${want_scope#arns=}" ] || fail "BATON_PROVISIONING_GROUP_ARNS is not provisioning_group_arns as a JSON array"
     [ -z "${BATON_PROVISIONING_GROUP_PATH+set}" ] || fail "BATON_PROVISIONING_GROUP_PATH is set beside BATON_PROVISIONING_GROUP_ARNS"
     ;;
   path=*)

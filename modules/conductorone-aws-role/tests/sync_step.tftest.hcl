@@ -99,7 +99,7 @@ run "step_gets_the_group_arns" {
   variables {
     enable_provisioning     = true
     provisioning_group_arns = ["arn:aws:iam::111111111111:group/Engineers", "arn:aws:iam::111111111111:group/c1/Support"]
-    connector_command       = ["sh", abspath("tests/step-stand-in.sh"), sha256("c1-external-id-0123456789abcdef0123456789"), "arns=arn:aws:iam::111111111111:group/Engineers,arn:aws:iam::111111111111:group/c1/Support"]
+    connector_command       = ["sh", abspath("tests/step-stand-in.sh"), sha256("c1-external-id-0123456789abcdef0123456789"), "arns=${jsonencode(["arn:aws:iam::111111111111:group/Engineers", "arn:aws:iam::111111111111:group/c1/Support"])}"]
   }
   assert {
     condition     = length(terraform_data.sync_step) == 1

@@ -95,6 +95,10 @@ describe('provisioning group scope: --provisioning-group-path / --provisioning-g
     const arns = await cli([], { ...env, BATON_PROVISIONING_GROUP_ARNS: 'arn:aws:iam::123456789012:group/conductorone/Engineers, arn:aws:iam::123456789012:group/conductorone/Ops,Readers' });
     expect(arns.stdout).toContain('on arn:aws:iam::123456789012:group/conductorone/*, wider than the needed resources arn:aws:iam::123456789012:group/conductorone/Engineers, arn:aws:iam::123456789012:group/conductorone/Ops,Readers');
     expect(arns.code).toBe(1);
+    // As the Terraform step passes them: a JSON array, so a name holding ",arn:" is still one group.
+    const json = await cli([], { ...env, BATON_PROVISIONING_GROUP_ARNS: JSON.stringify(['arn:aws:iam::123456789012:group/conductorone/x,arn:aws:iam::123456789012:group/Admins']) });
+    expect(json.stdout).toContain('wider than the needed resource arn:aws:iam::123456789012:group/conductorone/x,arn:aws:iam::123456789012:group/Admins');
+    expect((await cli([], { ...env, BATON_PROVISIONING_GROUP_ARNS: '["arn:aws:iam::123456789012:group/a", 7]' })).stderr).toMatch(/not a JSON array of strings/);
   });
 
   test('refused before any AWS call, naming the input and the rule', async () => {

@@ -3,7 +3,7 @@
  * check fails with a message saying what to fix. The trust-policy verdicts come from our evaluator: moto cannot judge
  * them (it lets a missing external ID through and ignores account principals, offline-testing.md 1.4).
  */
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, PutUserPolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAccountCommand, CreateOrganizationCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -76,6 +76,14 @@ describe('a correct role passes', () => {
     expect(statuses(report)).toMatchObject({ 'trust-policy': 'pass', assume: 'pass' });
     const wrong = await runValidate(config({ externalId: undefined, externalIdSha256: ['0'.repeat(64)] }));
     expect(check(wrong, 'trust-policy')).toMatchObject({ status: 'fail', message: expect.stringMatching(/none of the 1 sts:ExternalId value\(s\).*first given SHA-256 digest/) });
+  });
+
+  test("an ID known only by its digest still meets ConductorOne's length rule", async () => {
+    await createRole({ trust: trustPolicy({ Condition: { StringEquals: { 'sts:ExternalId': 'ab' } } }) });
+    const report = await runValidate(config({ externalId: undefined, externalIdSha256: [createHash('sha256').update('ab').digest('hex')] }));
+    expect(check(report, 'trust-policy')).toMatchObject({ status: 'fail', message: expect.stringMatching(/1 external ID\(s\) in the trust policy \(of lengths 2\) break the rule for ConductorOne's principal: must be 32 to 65/) });
+    // A short ID is not revealed by redaction inside ordinary words.
+    expect(JSON.stringify(report)).not.toContain('[external ID]le');
   });
 
   test('rotation: every external ID in the trust policy is owned only when every digest is given', async () => {
@@ -195,12 +203,28 @@ describe('each broken role fails the right check', () => {
         }),
       }),
     );
+    // Found by review: a perimeter Deny keyed on a policy variable, and a trust naming one session of the role.
+    await trusting('PerimeterDeny', { Effect: 'Allow', Principal: { AWS: roleArn() }, Action: 'sts:AssumeRole' });
+    await setup.iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: 'PerimeterDeny',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: roleArn() }, Action: 'sts:AssumeRole' },
+            { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } } },
+          ],
+        }),
+      }),
+    );
+    await trusting('TrustsASession', { Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${MOTO_DEFAULT_ACCOUNT}:assumed-role/ConductorOneIntegration/c1-aws-connector` }, Action: 'sts:AssumeRole' });
     const report = await runValidate(config());
     setup.destroy();
     const permissions = check(report, 'permissions');
     expect(permissions.status).toBe('fail');
-    expect(permissions.message).toMatch(/the role can assume 1 other role\(s\) of its account, whose trust policy lets it in, and would hold their permissions too: arn:aws:iam::123456789012:role\/AdminTrustsC1 \(/);
-    expect(permissions.details!.rolesItCanAssume).toEqual([{ arn: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/AdminTrustsC1`, conditional: false }]);
+    expect((permissions.details!.rolesItCanAssume as { arn: string }[]).map((r) => r.arn.split('/').pop()).sort()).toEqual(['AdminTrustsC1', 'PerimeterDeny', 'TrustsASession']);
+    expect(permissions.message).toMatch(/the role can assume 3 other role\(s\) of its account, whose trust policy lets it in, and would hold their permissions too: arn:aws:iam::123456789012:role\/AdminTrustsC1, /);
+    expect(permissions.details!.rolesItCanAssume).toContainEqual({ arn: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/AdminTrustsC1`, conditional: false });
     expect(validateReport(report)).toBe(true);
   });
 

@@ -114,7 +114,7 @@ test("commander's errors quote bad values escaped, newlines included; its own su
 });
 
 test('invisible characters found by review are escaped too: Arabic letter mark, Mongolian vowel separator, soft hyphen, Hangul fillers, private use', () => {
-  for (const ch of ['\u061c', '\u180e', '\u00ad', '\u3164', '\uffa0', '\u115f', '\ue000', '\u{e0041}']) {
+  for (const ch of ['\u061c', '\u180e', '\u00ad', '\u3164', '\uffa0', '\u115f', '\ue000', '\u{e0041}', '\u034f', '\ufe0f', '\u{e0100}', '\u17b4', '\u180b', '\u2800']) {
     const out = visible(`a${ch}b`);
     expect(hasUnsafeCharacters(out)).toBe(false);
     expect(out).toMatch(/^a\\(x|u)/);

@@ -119,3 +119,10 @@ test('a trusted account root may also be written as the bare account ID; another
   // A role principal does not make its account trusted.
   expect(judgeTrustPolicy(policy('765656841499'), [C1], { value: OURS }).safe).toBe(false);
 });
+
+test('redaction hides the external ID without revealing a short one through the words around it', async () => {
+  const { redact } = await import('../../../connector/src/validate/run');
+  expect(redact('the enabled features are unavailable', 'ab')).toBe('the enabled features are unavailable');
+  expect(redact('id ab, and "ab"', 'ab')).toBe('id [external ID], and "[external ID]"');
+  expect(redact(`x${OURS}y and ${OURS}`, OURS)).toBe('x[external ID]y and [external ID]');
+});

@@ -189,7 +189,7 @@ describe('ConductorOneRole', () => {
     expect(json.locals!.external_id_digests).toBe(`\${nonsensitive([for v in concat(["${EXTERNAL_ID}"], ["${'n'.repeat(40)}"]) : nonsensitive(sha256(v))])}`);
     const env: string = json.locals!.sync_step_environment;
     expect(env).toContain('"BATON_EXTERNAL_ID_SHA256" = join(",", local.external_id_digests)');
-    expect(env).toContain('(length(var.arns) >= 1) ? {"BATON_PROVISIONING_GROUP_ARNS" = join(",", var.arns)} : {"BATON_PROVISIONING_GROUP_PATH" = "/c1/"}');
+    expect(env).toContain('(length(var.arns) >= 1) ? {"BATON_PROVISIONING_GROUP_ARNS" = jsonencode(var.arns)} : {"BATON_PROVISIONING_GROUP_PATH" = "/c1/"}');
     expect(env).not.toMatch(/BATON_EXTERNAL_ID"/);
     // Stored and shown by plan: the digests only as a sensitive value.
     expect(step.triggers_replace.external_ids).toBe('${sensitive(local.external_id_digests)}');

@@ -44,6 +44,13 @@ const SYNC_CASES: CorpusCase['policy'][] = [
   [allow({ AWS: USER }, { Condition: { StringEquals: { 'aws:PrincipalTag/env': 'prod' } } })],
   [allow({ AWS: USER }), deny('*', { Condition: { Null: { 'aws:PrincipalTag/team': 'false' } } })],
   [allow({ AWS: [USER, OPS] }), deny('*', { Condition: { StringLike: { 'aws:userid': 'AIDAALICE*' } } })],
+  // Policy variables stand for request facts: never compared as literal text.
+  [allow({ AWS: USER }, { Condition: { StringNotEquals: { 'aws:PrincipalTag/team': '${aws:username}' } } })],
+  [allow({ AWS: USER }, { Condition: { StringEquals: { 'aws:PrincipalTag/team': '${aws:username}' } } })],
+  [allow({ AWS: [USER, OPS] }), deny('*', { Condition: { StringNotEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } } })],
+  [allow('*', { Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } } }), allow({ AWS: OPS }, { Action: 'sts:TagSession' })],
+  // Users and role sessions are never AWS services.
+  [allow({ AWS: [USER, OPS] }), deny('*', { Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } } })],
 ].map((Statement) => ({ Version: '2012-10-17', Statement: JSON.parse(JSON.stringify(Statement)) }));
 
 type Who = { arn: string; caller: string; action: string; facts: Record<string, string> };
@@ -56,6 +63,7 @@ const identities = (): Who[] => [
       'aws:PrincipalArn': arn,
       'aws:PrincipalAccount': arn.split(':')[4],
       'aws:PrincipalType': 'User',
+      'aws:PrincipalIsAWSService': 'false',
       ...(arn === USER ? { 'aws:username': ALICE.name, 'aws:userid': ALICE.id, 'aws:PrincipalTag/team': 'ops' } : { 'aws:username': 'mallory', 'aws:userid': 'AIDAMALLORY00000000000' }),
     },
   })),
@@ -63,7 +71,7 @@ const identities = (): Who[] => [
     arn,
     caller: arn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/s',
     action: 'sts:AssumeRole',
-    facts: { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': arn.split(':')[4], 'aws:PrincipalType': 'AssumedRole' },
+    facts: { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': arn.split(':')[4], 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': 'false' },
   })),
   { arn: SAML, caller: SAML, action: 'sts:AssumeRoleWithSAML', facts: {} },
 ];
@@ -90,13 +98,13 @@ test('role grants agree with iam-simulate on every corpus policy and the sync ca
   const wrong: string[] = [];
   const seen = { unconditional: 0, conditional: 0, none: 0, profileOnly: 0 };
   for (const policy of policies) {
-    const t = analyzeTrust(policy, known);
+    const t = analyzeTrust(policy, known, ROLE_ACCOUNT);
     for (const who of identities()) {
       const grant = t.grants.find((g) => g.principal.resource === who.arn);
       // A principal cannot change its own facts (name, id, a user's tags): they override whatever the request names.
       // A user's tags are all it has: a tag the request names that the user lacks stays absent.
       const own = (extra: Record<string, string>) => (who.action === 'sts:AssumeRole' && who.facts['aws:PrincipalType'] === 'User' ? Object.fromEntries(Object.entries(extra).filter(([k]) => !/^aws:principaltag\//i.test(k))) : extra);
-      const ask = (extra: Record<string, string>) => simulateRequest(policy, { principal: who.caller, action: who.action, context: { ...own(extra), ...who.facts } });
+      const ask = (extra: Record<string, string>) => simulateRequest(policy, { principal: who.caller, action: who.action, context: { ...own(extra), ...who.facts, 'aws:ResourceAccount': ROLE_ACCOUNT } });
       const label = `${who.arn} in ${JSON.stringify(policy.Statement)}`;
       if (grant && !grant.conditions) {
         seen.unconditional++;
@@ -126,12 +134,12 @@ test('role grants agree with iam-simulate on every corpus policy and the sync ca
 }, 600000);
 
 test('the reported bug: a user allowed and then denied by name gets no grant', () => {
-  const t = analyzeTrust(SYNC_CASES[0], known);
+  const t = analyzeTrust(SYNC_CASES[0], known, ROLE_ACCOUNT);
   expect(t.grants).toEqual([]);
 });
 
 test("a user's name, id and tags decide conditions on them: no grant that can never hold", () => {
-  const grantsOf = (i: number) => analyzeTrust(SYNC_CASES[i], known).grants.map((g) => [g.principal.resource, g.conditions ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const grantsOf = (i: number) => analyzeTrust(SYNC_CASES[i], known, ROLE_ACCOUNT).grants.map((g) => [g.principal.resource, g.conditions ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   const at = (text: string) => SYNC_CASES.findIndex((p) => JSON.stringify(p).includes(text));
   expect(grantsOf(at('"aws:username":"alice"'))).toEqual([]);
   expect(grantsOf(at('"aws:username":"bob"'))).toEqual([]);
@@ -142,4 +150,12 @@ test("a user's name, id and tags decide conditions on them: no grant that can ne
   ]);
   expect(grantsOf(at('aws:PrincipalTag/env'))).toEqual([]);
   expect(grantsOf(at('"Null"'))).toEqual([]);
+  expect(grantsOf(at('aws:PrincipalIsAWSService'))).toEqual([]);
+  // Variables are filled from the facts: alice's team tag (ops) is not her user name (alice).
+  expect(grantsOf(at('"StringEquals":{"aws:PrincipalTag/team":"${aws:username}"}'))).toEqual([]);
+  expect(grantsOf(at('"StringNotEquals":{"aws:PrincipalTag/team":"${aws:username}"}'))).toEqual([[USER, null]]);
+  // A variable that is not known stays a condition on the grant, not a literal that never matches.
+  expect(analyzeTrust({ Statement: [allow({ AWS: USER }, { Condition: { StringEquals: { 'aws:SourceIdentity': '${aws:PrincipalTag/owner}' } } })] }, known, ROLE_ACCOUNT).grants).toEqual([
+    { principal: { resourceType: 'iam_user', resource: USER }, conditions: [{ StringEquals: { 'aws:SourceIdentity': '${aws:PrincipalTag/owner}' } }] },
+  ]);
 });

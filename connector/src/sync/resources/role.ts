@@ -45,7 +45,7 @@ const accountOf = (arn: string) => arn.split(':')[4];
  * principal tags and aws:userid stay undecided.
  */
 function principalFacts(arn: string, type: 'User' | 'AssumedRole', known: KnownPrincipals): { facts: ContextValues; absent: (key: string) => boolean } {
-  const facts: ContextValues = { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': accountOf(arn), 'aws:PrincipalType': type };
+  const facts: ContextValues = { 'aws:PrincipalArn': arn, 'aws:PrincipalAccount': accountOf(arn), 'aws:PrincipalType': type, 'aws:PrincipalIsAWSService': 'false' };
   const d = known.details?.get(arn);
   if (type === 'User') {
     if (d?.name) facts['aws:username'] = d.name;
@@ -63,7 +63,7 @@ function principalFacts(arn: string, type: 'User' | 'AssumedRole', known: KnownP
  * source IP) stays on the grant. Anyone ("*"), services, other accounts and principals of other accounts are not
  * synced identities: they go in the role's profile.
  */
-export function analyzeTrust(doc: unknown, known: KnownPrincipals): TrustAnalysis {
+export function analyzeTrust(doc: unknown, known: KnownPrincipals, roleAccount?: string): TrustAnalysis {
   const statements = toArray(parsePolicy(doc).Statement);
   const out: TrustAnalysis = { grants: [], services: [], accounts: [], external: [] };
   const candidates = new Map<string, { type: 'iam_user' | 'role' | 'identity_provider' }>();
@@ -95,7 +95,11 @@ export function analyzeTrust(doc: unknown, known: KnownPrincipals): TrustAnalysi
     const accesses =
       type === 'identity_provider'
         ? [principalAccess(doc, arn, /:saml-provider\//.test(arn) ? 'sts:AssumeRoleWithSAML' : 'sts:AssumeRoleWithWebIdentity', {})]
-        : [(({ facts, absent }) => principalAccess(doc, arn, 'sts:AssumeRole', facts, absent))(principalFacts(arn, type === 'iam_user' ? 'User' : 'AssumedRole', known))];
+        : [
+            (({ facts, absent }) => principalAccess(doc, arn, 'sts:AssumeRole', { ...facts, ...(roleAccount ? { 'aws:ResourceAccount': roleAccount } : {}) }, absent))(
+              principalFacts(arn, type === 'iam_user' ? 'User' : 'AssumedRole', known),
+            ),
+          ];
     for (const a of accesses) {
       if (!a.allowed) continue;
       out.grants.push({ principal: { resourceType: type, resource: arn }, ...(a.conditions ? { conditions: a.conditions.map((c) => redact(c) as Record<string, unknown>) } : {}) });
@@ -125,7 +129,7 @@ export function buildRoles(s: AwsSyncState): { resources: Resource[]; entitlemen
     let trust: TrustAnalysis = { grants: [], services: [], accounts: [], external: [] };
     try {
       // GAAD: URL-encoded on AWS, raw JSON on moto (offline-testing.md 1.2); parsePolicy takes both.
-      if (r.AssumeRolePolicyDocument) trust = analyzeTrust(parsePolicy(r.AssumeRolePolicyDocument), known);
+      if (r.AssumeRolePolicyDocument) trust = analyzeTrust(parsePolicy(r.AssumeRolePolicyDocument), known, r.Arn!.split(":")[4]);
     } catch {
       warnings.push({ source: 'iam:role', message: `role ${r.Arn}: trust policy cannot be read; its grants are left out` });
     }
