@@ -15,7 +15,7 @@ locals {
   sync_snapshot_path    = abspath(startswith(var.sync_snapshot_path, "/") ? var.sync_snapshot_path : "${path.root}/${var.sync_snapshot_path}")
   sync_report_path      = abspath("${path.root}/conductorone-step-report.txt")
   external_id_digests   = nonsensitive([for v in concat([var.external_id], var.additional_external_ids) : nonsensitive(sha256(v))])
-  sync_step_environment = merge({ "BATON_ROLE_ARN" = aws_iam_role.this.arn, "BATON_TRUSTED_PRINCIPAL_ARN" = var.trusted_principal_arn, "BATON_EXTERNAL_ID_SHA256" = join(",", local.external_id_digests), "BATON_GLOBAL_AWS_ORGS_ENABLED" = "false", "BATON_GLOBAL_AWS_SSO_ENABLED" = "false", "BATON_GLOBAL_AWS_SSO_REGION" = "us-east-1", "BATON_PROVISIONING" = tostring(var.enable_provisioning), "BATON_VALIDATE_WAIT" = "90", "C1_SYNC_STEP" = var.sync_step, "C1_SNAPSHOT_PATH" = local.sync_snapshot_path }, var.enable_provisioning ? (length(var.provisioning_group_arns) >= 1) ? { "BATON_PROVISIONING_GROUP_ARNS" = join(",", var.provisioning_group_arns) } : { "BATON_PROVISIONING_GROUP_PATH" = var.provisioning_group_path } : {}, var.sync_assume_role ? { "BATON_EXTERNAL_ID" = var.external_id, "BATON_VALIDATE_ASSUME" = "true", "BATON_VALIDATE_REPORT" = local.sync_report_path, "C1_REPORT" = local.sync_report_path } : {})
+  sync_step_environment = merge({ "BATON_ROLE_ARN" = aws_iam_role.this.arn, "BATON_TRUSTED_PRINCIPAL_ARN" = var.trusted_principal_arn, "BATON_EXTERNAL_ID_SHA256" = join(",", local.external_id_digests), "BATON_GLOBAL_AWS_ORGS_ENABLED" = "false", "BATON_GLOBAL_AWS_SSO_ENABLED" = "false", "BATON_GLOBAL_AWS_SSO_REGION" = "us-east-1", "BATON_PROVISIONING" = tostring(var.enable_provisioning), "BATON_VALIDATE_WAIT" = "90", "C1_SYNC_STEP" = var.sync_step, "C1_SNAPSHOT_PATH" = local.sync_snapshot_path }, var.enable_provisioning ? (length(var.provisioning_group_arns) >= 1) ? { "BATON_PROVISIONING_GROUP_ARNS" = jsonencode(var.provisioning_group_arns) } : { "BATON_PROVISIONING_GROUP_PATH" = var.provisioning_group_path } : {}, var.sync_assume_role ? { "BATON_EXTERNAL_ID" = var.external_id, "BATON_VALIDATE_ASSUME" = "true", "BATON_VALIDATE_REPORT" = local.sync_report_path, "C1_REPORT" = local.sync_report_path } : {})
 }
 
 variable "region" {
@@ -119,8 +119,8 @@ variable "provisioning_group_arns" {
   description = "IAM groups ConductorOne may add users to and remove them from; empty = every group under provisioning_group_path."
   type        = list(string)
   validation {
-    error_message = "Each provisioning_group_arns entry must be an IAM group ARN arn:<partition>:iam::<12-digit account>:group/[<path>/]<name>."
-    condition     = alltrue([for v in var.provisioning_group_arns : length(v) >= 20 && length(v) <= 2048 && can(regex("^arn:(aws|aws-cn|aws-eusc|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-us-gov):iam::[0-9]{12}:group/([\\x21-\\x7E]+/)?[\\w+=,.@-]+$", v))])
+    error_message = "Each provisioning_group_arns entry must be an IAM group ARN arn:<partition>:iam::<12-digit account>:group/[<path>/]<name>, without *, ? or $ (wildcards and policy variables would widen the scope)."
+    condition     = alltrue([for v in var.provisioning_group_arns : length(v) >= 20 && length(v) <= 2048 && can(regex("^arn:(aws|aws-cn|aws-eusc|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-us-gov):iam::[0-9]{12}:group/([\\x21-\\x23\\x25-\\x29\\x2B-\\x3E\\x40-\\x7E]+/)?[\\w+=,.@-]+$", v))])
   }
   validation {
     error_message = "provisioning_group_arns and provisioning_group_path are alternatives: list the groups, or give the path of the groups, not both."
@@ -134,8 +134,8 @@ variable "provisioning_group_path" {
   description = "When provisioning_group_arns is empty, ConductorOne may manage the groups under this path only."
   type        = string
   validation {
-    error_message = "provisioning_group_path must start and end with / and hold only printable ASCII without spaces, at most 512 characters (e.g. / or /conductorone/)."
-    condition     = length(var.provisioning_group_path) >= 1 && length(var.provisioning_group_path) <= 512 && can(regex("^/([\\x21-\\x7E]+/)?$", var.provisioning_group_path))
+    error_message = "provisioning_group_path must start and end with / and hold only printable ASCII without spaces and without *, ? or $ (in a policy's Resource they are wildcards and variables, which would widen the scope), at most 512 characters (e.g. / or /conductorone/)."
+    condition     = length(var.provisioning_group_path) >= 1 && length(var.provisioning_group_path) <= 512 && can(regex("^/([\\x21-\\x23\\x25-\\x29\\x2B-\\x3E\\x40-\\x7E]+/)?$", var.provisioning_group_path))
   }
 }
 
@@ -190,12 +190,12 @@ resource "aws_iam_role" "this" {
   tags                 = var.tags
   lifecycle {
     precondition {
-      condition     = var.trusted_principal_arn == "arn:aws:iam::765656841499:role/ConductorOneService" ? (length(var.external_id) >= 32 && length(var.external_id) <= 65 && can(regex("^[\\w+=,.@:/-]+$", var.external_id))) : (length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id)))
-      error_message = "external_id ${var.trusted_principal_arn == "arn:aws:iam::765656841499:role/ConductorOneService" ? "must be 32 to 65 characters of letters, digits and _+=,.@:/- when ConductorOne's principal is trusted: ConductorOne generates it (Settings > External ID) and its connector refuses other lengths" : "must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)"}."
+      condition     = try(split(":", var.trusted_principal_arn)[4], "") == "765656841499" ? (length(var.external_id) >= 32 && length(var.external_id) <= 65 && can(regex("^[\\w+=,.@:/-]+$", var.external_id))) : (length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id)))
+      error_message = "external_id ${try(split(":", var.trusted_principal_arn)[4], "") == "765656841499" ? "must be 32 to 65 characters of letters, digits and _+=,.@:/- when ConductorOne's principal is trusted: ConductorOne generates it (Settings > External ID) and its connector refuses other lengths" : "must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)"}."
     }
     precondition {
-      condition     = alltrue([for v in var.additional_external_ids : (var.trusted_principal_arn == "arn:aws:iam::765656841499:role/ConductorOneService" ? (length(v) >= 32 && length(v) <= 65 && can(regex("^[\\w+=,.@:/-]+$", v))) : (length(v) >= 2 && length(v) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", v))))])
-      error_message = "Each additional_external_ids entry ${var.trusted_principal_arn == "arn:aws:iam::765656841499:role/ConductorOneService" ? "must be 32 to 65 characters of letters, digits and _+=,.@:/- when ConductorOne's principal is trusted: ConductorOne generates it (Settings > External ID) and its connector refuses other lengths" : "must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)"}."
+      condition     = alltrue([for v in var.additional_external_ids : (try(split(":", var.trusted_principal_arn)[4], "") == "765656841499" ? (length(v) >= 32 && length(v) <= 65 && can(regex("^[\\w+=,.@:/-]+$", v))) : (length(v) >= 2 && length(v) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", v))))])
+      error_message = "Each additional_external_ids entry ${try(split(":", var.trusted_principal_arn)[4], "") == "765656841499" ? "must be 32 to 65 characters of letters, digits and _+=,.@:/- when ConductorOne's principal is trusted: ConductorOne generates it (Settings > External ID) and its connector refuses other lengths" : "must be 2 to 1224 characters of letters, digits and _+=,.@:/- (no spaces)"}."
     }
     precondition {
       condition     = element(split(":", var.trusted_principal_arn), 1) == data.aws_partition.current.partition

@@ -119,7 +119,7 @@ describe('stack variable validations (terraform plan)', () => {
     expect(stackJson.variable.additional_external_ids.validation).toBeUndefined();
     const preconditions: { condition: string; error_message: string }[] = stackJson.resource.aws_iam_role.this.lifecycle.precondition;
     // The rule follows the trusted principal (a variable here): ConductorOne's 32 to 65 with its principal, else STS's.
-    const rule = `\${var.trusted_principal_arn == "${defaults.trusted_principal_arn}" ? ${JSON.stringify(grammar.rules.external_id_conductorone.rule)} : ${JSON.stringify(grammar.rules.external_id.rule)}}`;
+    const rule = `\${try(split(":", var.trusted_principal_arn)[4], "") == "${defaults.trusted_principal_arn.split(':')[4]}" ? ${JSON.stringify(grammar.rules.external_id_conductorone.rule)} : ${JSON.stringify(grammar.rules.external_id.rule)}}`;
     expect(preconditions.map((p) => p.error_message)).toEqual(expect.arrayContaining([`external_id ${rule}.`, `Each additional_external_ids entry ${rule}.`]));
     for (const c of COMBINATION_CASES) expect(messages[c.fails]).toMatch(new RegExp(`^${c.fails} `));
     expect(stackJson.variable.external_id.sensitive).toBe(true);
