@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { AttachRolePolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
 import { createAwsContext } from '../../connector/src/aws';
 import { MOTO_CREDENTIALS, MOTO_REGION, REPO_ROOT, startMoto } from '../harness/moto';
-import { createRole, EXTERNAL_ID, ROLE_NAME, roleArn } from '../integration/validate/fixture';
+import { createRole, EXTERNAL_ID, loadModuleRenderings, ROLE_NAME, roleArn } from '../integration/validate/fixture';
 
 const PROVISIONING = { organizations: false, identity_center: false, provisioning: true };
 const SCOPE = { groupArns: [], groupPath: '/conductorone/' };
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const moto = await startMoto();
   try {
     process.env.AWS_ENDPOINT_URL = moto.endpoint;
+    await loadModuleRenderings();
     await createRole({ toggles: PROVISIONING, scope: SCOPE });
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_'))),

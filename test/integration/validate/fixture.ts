@@ -23,9 +23,12 @@ export const SINGLE: Toggles = { organizations: false, identity_center: false, p
 export const ALL_ON: Toggles = { organizations: true, identity_center: true, provisioning: true };
 
 let renderings: Record<string, ModuleRendering> | undefined;
-beforeAll(async () => {
-  renderings = await moduleRenderings(EXTERNAL_ID);
-}, 600000);
+/** Loads the module's renderings (a cached Terraform plan); jest does it for every file that imports this one. */
+export async function loadModuleRenderings(): Promise<void> {
+  renderings ??= await moduleRenderings(EXTERNAL_ID);
+}
+// Outside jest (the benchmarks) there is no beforeAll: those callers await loadModuleRenderings() themselves.
+if (typeof beforeAll === 'function') beforeAll(loadModuleRenderings, 600000);
 
 /** What the module renders for these toggles (loaded by the beforeAll above). */
 export function moduleRendering(toggles: Toggles = SINGLE): ModuleRendering {
