@@ -1,13 +1,15 @@
 /**
  * Every `npx cdktf deploy` line of README.md's "Deploy the role" block, read from the Markdown at test time and run
  * as written, with the external ID in TF_VAR_external_id as the README says (not --var), plus only what the README
- * says an offline, non-interactive run adds (--skip-provider-lock, --auto-approve) and an --output dir per file so
- * runs never share state. Against one moto holding an organization: deploy exits 0 with the validation step's checks
+ * says an offline, non-interactive run adds (--skip-provider-lock, --auto-approve) and an --output dir per command.
+ * They run in a copy of the project (cdktf.json, package.json, stacks/, modules/; node_modules and connector linked):
+ * the stacks keep their local state at terraform.<stack>.tfstate in the project directory, which
+ * stacks-deploy.test.ts uses in the repository at the same time. Against one moto holding an organization: deploy exits 0 with the validation step's checks
  * passed (its default: the real c1-aws CLI), `cdktf diff` with the same arguments shows no changes, `cdktf destroy`
  * leaves IAM as it was. (test/e2e/stacks-deploy.test.ts covers the stacks with --var and sync_step=sync.)
  */
 import { CreateOrganizationCommand } from '@aws-sdk/client-organizations';
-import { symlinkSync } from 'node:fs';
+import { cpSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { AwsContext, createAwsContext } from '../../connector/src/aws';
 import { codeBlocks, TerraformRoot } from '../harness/example-root';
@@ -39,7 +41,7 @@ const captured: string[] = [];
 
 async function cdktf(verb: string, args: string[], out: string, extra: string[]): Promise<RunResult> {
   const r = await runAsync('npx', ['cdktf', verb, ...args, '--skip-provider-lock', '--output', out, ...extra], {
-    cwd: REPO_ROOT,
+    cwd: work,
     env: { ...process.env, ...terraformEnv(), ...moto.env, TF_VAR_external_id: SECRET, CI: '1', FORCE_COLOR: '0' },
   });
   captured.push(r.output);
@@ -66,9 +68,11 @@ function cdktfRoot(args: string[], i: number): TerraformRoot {
 beforeAll(async () => {
   aws = createAwsContext({ region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
   await aws.organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  // The stacks find the CLI relative to their synthesized directory, as in the repository.
+  // A copy of the project; the stacks find the CLI relative to their synthesized directory, as in the repository.
   work = tempDir('c1-readme-cdktf-');
-  symlinkSync(path.join(REPO_ROOT, 'connector'), path.join(work, 'connector'));
+  for (const f of ['cdktf.json', 'package.json', 'tsconfig.json']) cpSync(path.join(REPO_ROOT, f), path.join(work, f));
+  for (const d of ['stacks', 'modules']) cpSync(path.join(REPO_ROOT, d), path.join(work, d), { recursive: true, filter: (src) => !/[/\\]\.terraform$/.test(src) });
+  for (const d of ['connector', 'node_modules']) symlinkSync(path.join(REPO_ROOT, d), path.join(work, d));
 }, 60000);
 afterAll(() => aws?.destroy());
 
