@@ -39,7 +39,8 @@ function sessionsToTry(policy: string, role: RoleArn): string[] {
 }
 
 export async function rolesTrustingRole(iam: IAMClient, role: RoleArn): Promise<{ reachable: ReachableRole[]; unreadable: string[] }> {
-  const facts = { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.accountId, 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': 'false' };
+  // The roles looked at are in the role's own account: aws:ResourceAccount is that account too.
+  const facts = { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.accountId, 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': 'false', 'aws:ResourceAccount': role.accountId };
   const reachable: ReachableRole[] = [];
   const unreadable: string[] = [];
   let marker: string | undefined;
@@ -60,5 +61,5 @@ export async function rolesTrustingRole(iam: IAMClient, role: RoleArn): Promise<
     }
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
-  return { reachable, unreadable };
+  return { reachable: reachable.sort((a, b) => a.arn.localeCompare(b.arn)), unreadable: unreadable.sort() };
 }
