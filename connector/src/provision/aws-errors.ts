@@ -13,3 +13,19 @@ export function failure(call: string, e: unknown): ProvisionError {
   const code = isNotFound(e) ? 'not-found' : isConflict(e) ? 'conflict' : 'aws-error';
   return new ProvisionError(code, `${call} failed: ${errorName(e)}: ${errorMessage(e)}${ridText}`, rid);
 }
+
+/** Pages a NextToken read to the end; a failure names the call. */
+export async function readAllPages<T>(call: string, fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  try {
+    do {
+      const page = await fetch(token);
+      all.push(...page.items);
+      token = page.next;
+    } while (token);
+  } catch (e) {
+    throw failure(call, e);
+  }
+  return all;
+}

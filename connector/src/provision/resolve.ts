@@ -15,7 +15,7 @@ import { DescribePermissionSetCommand, ListInstancesCommand, ListPermissionSetsC
 import type { AwsContext } from '../aws';
 import { entitlementId, identityStoreResourceId as identityStoreArn, SLUGS } from '../model/ids';
 import { UsageError } from '../errors';
-import { failure } from './aws-errors';
+import { failure, readAllPages } from './aws-errors';
 import type { ProvisionIds } from './targets';
 import { ProvisionError } from './types';
 
@@ -43,21 +43,6 @@ export function friendlyShape(n: FriendlyNames): FriendlyShape {
   }
   if (n.ssoUser === undefined || n.ssoGroup === undefined) throw new UsageError('an Identity Center group membership needs --sso-group and --sso-user');
   return 'membership';
-}
-
-async function pages<T>(call: string, fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  try {
-    do {
-      const page = await fetch(token);
-      all.push(...page.items);
-      token = page.next;
-    } while (token);
-  } catch (e) {
-    throw failure(call, e);
-  }
-  return all;
 }
 
 function one<T>(what: string, found: T[]): T {
@@ -90,7 +75,7 @@ function unique(input: string, value: string, kind: string, found: Candidate[], 
 
 export async function resolveNames(ctx: AwsContext, n: FriendlyNames): Promise<ProvisionIds> {
   const shape = friendlyShape(n);
-  const instances = await pages('sso:ListInstances', async (t) => {
+  const instances = await readAllPages('sso:ListInstances', async (t) => {
     const out = await ctx.ssoAdmin.send(new ListInstancesCommand({ NextToken: t }));
     return { items: out.Instances ?? [], next: out.NextToken };
   });
@@ -100,7 +85,7 @@ export async function resolveNames(ctx: AwsContext, n: FriendlyNames): Promise<P
 
   const user = async (name: string) => {
     const wanted = fold(name);
-    const users = await pages('identitystore:ListUsers', async (t) => {
+    const users = await readAllPages('identitystore:ListUsers', async (t) => {
       const out = await ctx.identityStore.send(new ListUsersCommand({ IdentityStoreId: store.identityStoreId, NextToken: t }));
       return { items: out.Users ?? [], next: out.NextToken };
     });
@@ -115,7 +100,7 @@ export async function resolveNames(ctx: AwsContext, n: FriendlyNames): Promise<P
   };
   const group = async (name: string) => {
     const wanted = fold(name);
-    const groups = await pages('identitystore:ListGroups', async (t) => {
+    const groups = await readAllPages('identitystore:ListGroups', async (t) => {
       const out = await ctx.identityStore.send(new ListGroupsCommand({ IdentityStoreId: store.identityStoreId, NextToken: t }));
       return { items: out.Groups ?? [], next: out.NextToken };
     });
@@ -131,7 +116,7 @@ export async function resolveNames(ctx: AwsContext, n: FriendlyNames): Promise<P
   let accountId = n.account!;
   if (!/^\d{12}$/.test(accountId)) {
     // Account names are not unique in an organization: several matches are refused, naming them.
-    const accounts = await pages('organizations:ListAccounts', async (t) => {
+    const accounts = await readAllPages('organizations:ListAccounts', async (t) => {
       const out = await ctx.organizations.send(new ListAccountsCommand({ NextToken: t }));
       return { items: (out.Accounts ?? []).filter((a) => a.Id && a.Name === n.account), next: out.NextToken };
     });

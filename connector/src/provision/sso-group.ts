@@ -21,7 +21,7 @@ import {
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import type { AwsContext } from '../aws';
 import { isAccessDenied, isConflict, isNotFound, isUnimplemented } from '../aws/errors';
-import { failure } from './aws-errors';
+import { failure, readAllPages } from './aws-errors';
 import { checkRealSsoGroup } from './scope';
 import { describeTarget, SsoGroupTarget } from './targets';
 import { AwsChange, ProvisionError, ProvisionOptions, ProvisionResult } from './types';
@@ -66,27 +66,11 @@ async function findMemberships(ctx: AwsContext, t: SsoGroupTarget): Promise<Foun
   }
 }
 
-/** Pages a NextToken read to the end; a failure names the call. */
-async function readAll<T>(call: string, fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  try {
-    do {
-      const page = await fetch(token);
-      all.push(...page.items);
-      token = page.next;
-    } while (token);
-  } catch (e) {
-    throw failure(call, e);
-  }
-  return all;
-}
-
 /** With a scope: resolves the group with the API and decides the scope on it (see the file comment). Reads only. */
 async function guardScope(ctx: AwsContext, t: SsoGroupTarget, opts: ProvisionOptions): Promise<void> {
   if (!opts.allowedGroups || opts.allowedGroups.length === 0) return;
   const refuse = (why: string) => new ProvisionError('refused', `${why}; nothing was changed`);
-  const instances = await readAll('sso:ListInstances', async (token) => {
+  const instances = await readAllPages('sso:ListInstances', async (token) => {
     const out = await ctx.ssoAdmin.send(new ListInstancesCommand({ NextToken: token }));
     return { items: out.Instances ?? [], next: out.NextToken };
   });
@@ -96,7 +80,7 @@ async function guardScope(ctx: AwsContext, t: SsoGroupTarget, opts: ProvisionOpt
     const stores = instances.map((i) => i.IdentityStoreId).join(', ') || 'none';
     throw refuse(`identity store ${t.identityStoreId} of ${t.groupResourceId} is not the identity store of an Identity Center instance in ${ctx.ssoRegion} (sso:ListInstances: ${stores})`);
   }
-  const groups = await readAll('identitystore:ListGroups', async (token) => {
+  const groups = await readAllPages('identitystore:ListGroups', async (token) => {
     const out = await ctx.identityStore.send(new ListGroupsCommand({ IdentityStoreId: t.identityStoreId, NextToken: token }));
     return { items: out.Groups ?? [], next: out.NextToken };
   });
