@@ -4,19 +4,14 @@
 ################################################################################
 
 locals {
+  # Generated from variables.tf (npm run generate:defaults); read here only for what is not a variable's value:
+  # ConductorOne's account (of the default trusted_principal_arn) and the step's report file name.
   defaults     = jsondecode(file("${path.module}/defaults.json"))
   grammar      = jsondecode(file("${path.module}/grammar.json"))
   rules        = local.grammar.rules
   numbers      = local.grammar.numbers
   manifest     = jsondecode(file("${path.module}/policies/capabilities.json"))
   capabilities = local.manifest.capabilities
-
-  role_name              = coalesce(var.role_name, local.defaults.role_name)
-  role_path              = coalesce(var.role_path, local.defaults.role_path)
-  max_session_duration   = coalesce(var.max_session_duration, local.defaults.max_session_duration)
-  trusted_principal_arn  = coalesce(var.trusted_principal_arn, local.defaults.trusted_principal_arn)
-  identity_center_region = coalesce(var.identity_center_region, local.defaults.identity_center_region)
-  group_path             = coalesce(var.provisioning_group_path, local.defaults.provisioning_group_path)
 
   partition  = data.aws_partition.current.partition
   account_id = data.aws_caller_identity.current.account_id
@@ -37,20 +32,20 @@ data "aws_organizations_organization" "this" {
 
 locals {
   # try(): an ARN refused by its validation must not also fail here.
-  trusted_principal_partition = try(split(":", local.trusted_principal_arn)[1], "")
+  trusted_principal_partition = try(split(":", var.trusted_principal_arn)[1], "")
   master_account_id           = one(data.aws_organizations_organization.this[*].master_account_id)
 
   # ConductorOne generates its external IDs and its connector refuses other lengths (grammar.json
   # external_id_conductorone): any principal of ConductorOne's account, however spelled, gets that rule; a principal
   # of the user's own keeps STS's 2 to 1224 (external_id).
-  external_id_rule = local.rules[try(split(":", local.trusted_principal_arn)[4], "") == split(":", local.defaults.trusted_principal_arn)[4] ? "external_id_conductorone" : "external_id"]
+  external_id_rule = local.rules[try(split(":", var.trusted_principal_arn)[4], "") == split(":", local.defaults.trusted_principal_arn)[4] ? "external_id_conductorone" : "external_id"]
 
   trust_policy = {
     Version = "2012-10-17"
     Statement = [
       {
         Effect    = "Allow"
-        Principal = { AWS = local.trusted_principal_arn }
+        Principal = { AWS = var.trusted_principal_arn }
         Action    = "sts:AssumeRole"
         # Any of the IDs may assume the role, so a new external ID can be rolled out before the old one is removed.
         Condition = { StringEquals = { "sts:ExternalId" = concat([var.external_id], var.additional_external_ids) } }
@@ -60,10 +55,10 @@ locals {
 }
 
 resource "aws_iam_role" "this" {
-  name                 = local.role_name
-  path                 = local.role_path
+  name                 = var.role_name
+  path                 = var.role_path
   assume_role_policy   = jsonencode(local.trust_policy)
-  max_session_duration = local.max_session_duration
+  max_session_duration = var.max_session_duration
   permissions_boundary = var.permissions_boundary_arn
   tags                 = var.tags
 
@@ -126,7 +121,7 @@ locals {
   group_scope_resources = (
     length(var.provisioning_group_arns) > 0
     ? var.provisioning_group_arns
-    : [templatestring(local.manifest.provisioning_group_scope.path_resource, { partition = local.partition, account_id = local.account_id, group_path = local.group_path })]
+    : [templatestring(local.manifest.provisioning_group_scope.path_resource, { partition = local.partition, account_id = local.account_id, group_path = var.provisioning_group_path })]
   )
 
   rendered = {
@@ -181,16 +176,13 @@ resource "aws_iam_role_policies_exclusive" "this" {
 ################################################################################
 
 locals {
-  sync_step = coalesce(var.sync_step, local.defaults.sync_step)
-
   # The CLI as an argv list, run without a shell: the CLI of this repository when the module is used from it, else
   # connector_command (e.g. ["c1-aws"] for a CLI on PATH) or the step is off.
   bundled_connector = abspath("${path.module}/../../connector/bin/c1-aws.js")
   connector_argv    = var.connector_command != null ? var.connector_command : (fileexists(local.bundled_connector) ? ["node", local.bundled_connector] : null)
-  step_enabled      = local.sync_step != "off" && local.connector_argv != null
+  step_enabled      = var.sync_step != "off" && local.connector_argv != null
 
-  snapshot_path      = coalesce(var.sync_snapshot_path, local.defaults.sync_snapshot_path)
-  sync_snapshot_path = abspath(startswith(local.snapshot_path, "/") ? local.snapshot_path : "${path.root}/${local.snapshot_path}")
+  sync_snapshot_path = abspath(startswith(var.sync_snapshot_path, "/") ? var.sync_snapshot_path : "${path.root}/${var.sync_snapshot_path}")
   sync_report_path   = abspath("${path.root}/${local.defaults.sync_report_file}")
 
   # Digests of every external ID, external_id first: validate compares them with the trust policy's sts:ExternalId
@@ -202,15 +194,15 @@ locals {
   step_environment = merge(
     {
       BATON_ROLE_ARN                = aws_iam_role.this.arn
-      BATON_TRUSTED_PRINCIPAL_ARN   = local.trusted_principal_arn
+      BATON_TRUSTED_PRINCIPAL_ARN   = var.trusted_principal_arn
       BATON_EXTERNAL_ID_SHA256      = join(",", local.external_id_digests)
       BATON_GLOBAL_AWS_ORGS_ENABLED = tostring(var.enable_organizations)
       BATON_GLOBAL_AWS_SSO_ENABLED  = tostring(var.enable_identity_center)
-      BATON_GLOBAL_AWS_SSO_REGION   = local.identity_center_region
+      BATON_GLOBAL_AWS_SSO_REGION   = var.identity_center_region
       BATON_PROVISIONING            = tostring(var.enable_provisioning)
       # A role created seconds ago may not be visible yet (IAM eventual consistency): validate retries this long.
       BATON_VALIDATE_WAIT = "90"
-      C1_SYNC_STEP        = local.sync_step
+      C1_SYNC_STEP        = var.sync_step
       C1_SNAPSHOT_PATH    = local.sync_snapshot_path
     },
     # The group scope the module gave the scoped statements, so validate judges them against it.
@@ -218,7 +210,7 @@ locals {
       length(var.provisioning_group_arns) > 0
       # JSON, not a comma list: a group path or name may itself hold ",arn:".
       ? { BATON_PROVISIONING_GROUP_ARNS = jsonencode(var.provisioning_group_arns) }
-      : { BATON_PROVISIONING_GROUP_PATH = local.group_path }
+      : { BATON_PROVISIONING_GROUP_PATH = var.provisioning_group_path }
     ) : {},
     # Assuming the role needs the external ID itself; Terraform then hides the step's output, so the reports go to
     # a file. Otherwise the step gets only the digests and its report stays visible.
@@ -233,10 +225,10 @@ resource "terraform_data" "sync_step" {
   # views must not confirm a guessed ID), and the step's settings.
   triggers_replace = [
     aws_iam_role.this.arn,
-    local.trusted_principal_arn,
+    var.trusted_principal_arn,
     { for id, p in local.policies : id => sha256(p) },
     sensitive(local.external_id_digests),
-    [local.sync_step, local.sync_snapshot_path, var.sync_assume_role, local.identity_center_region],
+    [var.sync_step, local.sync_snapshot_path, var.sync_assume_role, var.identity_center_region],
   ]
 
   # No shell: local-exec runs interpreter[0] with interpreter[1:] and "step" as its arguments, and every value

@@ -35,22 +35,22 @@ output "conductorone_settings" {
     aws_role_arn    = try(aws_iam_role.this.arn, null)
     aws_orgs_enable = var.enable_organizations
     aws_sso_enable  = var.enable_identity_center
-    aws_sso_region  = var.enable_identity_center ? local.identity_center_region : null
+    aws_sso_region  = var.enable_identity_center ? var.identity_center_region : null
   }
 }
 
 output "sync_step_status" {
   description = "What the validation step does after each change of the role, or why it is off."
   value = (
-    local.sync_step == "off" ? "off: sync_step = \"off\"" :
+    var.sync_step == "off" ? "off: sync_step = \"off\"" :
     local.connector_argv == null ? "off: connector_command is null and ${local.bundled_connector} does not exist (the module is not in the c1-aws repository); set connector_command to the installed CLI (e.g. [\"c1-aws\"]) or sync_step = \"off\"" :
-    format("%s: runs %s (validate%s) %s", local.sync_step, jsonencode(concat(local.connector_argv, ["step"])), local.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
+    format("%s: runs %s (validate%s) %s", var.sync_step, jsonencode(concat(local.connector_argv, ["step"])), var.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
   )
 }
 
 output "sync_snapshot_path" {
   description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else \"\" (not null: Terraform drops null outputs from state and cdktf 0.21 then fails printing them)."
-  value       = local.step_enabled && local.sync_step == "sync" ? local.sync_snapshot_path : ""
+  value       = local.step_enabled && var.sync_step == "sync" ? local.sync_snapshot_path : ""
 }
 
 output "sync_report_path" {

@@ -1,5 +1,7 @@
 # Rules and messages come from grammar.json (local.rules), shared with the CDKTF construct and the connector.
-# Inputs with a default in defaults.json default to null here; main.tf falls back to that file.
+# The defaults here are the only ones: defaults.json, which the CDKTF construct and the connector read, is generated
+# from this file (`npm run generate:defaults`), and so are the README's tables (`npm run generate:docs`).
+# nullable = false with a default: an explicit null means the default.
 # Terraform 1.11 does not short-circuit `||`, so null guards use the conditional operator.
 
 ################################################################################
@@ -25,12 +27,13 @@ variable "additional_external_ids" {
 }
 
 variable "trusted_principal_arn" {
-  description = "The ConductorOne principal allowed to assume the role. Defaults to ConductorOne's service role in the aws partition (defaults.json); GovCloud and China need ConductorOne's principal for that partition."
+  description = "The ConductorOne principal allowed to assume the role. The default is ConductorOne's service role in the aws partition; GovCloud and China need ConductorOne's principal for that partition."
   type        = string
-  default     = null
+  default     = "arn:aws:iam::765656841499:role/ConductorOneService"
+  nullable    = false
 
   validation {
-    condition     = var.trusted_principal_arn == null ? true : (length(var.trusted_principal_arn) >= local.rules.trusted_principal_arn.min_length && length(var.trusted_principal_arn) <= local.rules.trusted_principal_arn.max_length && can(regex(local.rules.trusted_principal_arn.pattern, var.trusted_principal_arn)))
+    condition     = length(var.trusted_principal_arn) >= local.rules.trusted_principal_arn.min_length && length(var.trusted_principal_arn) <= local.rules.trusted_principal_arn.max_length && can(regex(local.rules.trusted_principal_arn.pattern, var.trusted_principal_arn))
     error_message = "trusted_principal_arn ${local.rules.trusted_principal_arn.rule}."
   }
 }
@@ -40,23 +43,25 @@ variable "trusted_principal_arn" {
 ################################################################################
 
 variable "role_name" {
-  description = "Name of the IAM role (entered in ConductorOne as part of the role ARN). Defaults to \"ConductorOneIntegration\" (defaults.json)."
+  description = "Name of the IAM role (entered in ConductorOne as part of the role ARN)."
   type        = string
-  default     = null
+  default     = "ConductorOneIntegration"
+  nullable    = false
 
   validation {
-    condition     = var.role_name == null ? true : (length(var.role_name) >= local.rules.role_name.min_length && length(var.role_name) <= local.rules.role_name.max_length && can(regex(local.rules.role_name.pattern, var.role_name)))
+    condition     = length(var.role_name) >= local.rules.role_name.min_length && length(var.role_name) <= local.rules.role_name.max_length && can(regex(local.rules.role_name.pattern, var.role_name))
     error_message = "role_name ${local.rules.role_name.rule}."
   }
 }
 
 variable "role_path" {
-  description = "Path of the IAM role, e.g. \"/integrations/\". Defaults to \"/\" (defaults.json)."
+  description = "Path of the IAM role, e.g. \"/integrations/\"."
   type        = string
-  default     = null
+  default     = "/"
+  nullable    = false
 
   validation {
-    condition     = var.role_path == null ? true : (length(var.role_path) >= local.rules.role_path.min_length && length(var.role_path) <= local.rules.role_path.max_length && can(regex(local.rules.role_path.pattern, var.role_path)))
+    condition     = length(var.role_path) >= local.rules.role_path.min_length && length(var.role_path) <= local.rules.role_path.max_length && can(regex(local.rules.role_path.pattern, var.role_path))
     error_message = "role_path ${local.rules.role_path.rule}."
   }
 }
@@ -73,12 +78,13 @@ variable "permissions_boundary_arn" {
 }
 
 variable "max_session_duration" {
-  description = "Maximum session duration of the role, in seconds. Defaults to 3600 (defaults.json)."
+  description = "Maximum session duration of the role, in seconds."
   type        = number
-  default     = null
+  default     = 3600
+  nullable    = false
 
   validation {
-    condition     = var.max_session_duration == null ? true : (var.max_session_duration >= local.numbers.max_session_duration.min && var.max_session_duration <= local.numbers.max_session_duration.max && floor(var.max_session_duration) == var.max_session_duration)
+    condition     = var.max_session_duration >= local.numbers.max_session_duration.min && var.max_session_duration <= local.numbers.max_session_duration.max && floor(var.max_session_duration) == var.max_session_duration
     error_message = "max_session_duration ${local.numbers.max_session_duration.rule}."
   }
 }
@@ -114,12 +120,13 @@ variable "enable_identity_center" {
 }
 
 variable "identity_center_region" {
-  description = "Region of the IAM Identity Center instance, to enter in ConductorOne's settings (the role itself is global). Defaults to \"us-east-1\" (defaults.json)."
+  description = "Region of the IAM Identity Center instance, to enter in ConductorOne's settings (the role itself is global)."
   type        = string
-  default     = null
+  default     = "us-east-1"
+  nullable    = false
 
   validation {
-    condition     = var.identity_center_region == null ? true : (length(var.identity_center_region) >= local.rules.region.min_length && length(var.identity_center_region) <= local.rules.region.max_length && can(regex(local.rules.region.pattern, var.identity_center_region)))
+    condition     = length(var.identity_center_region) >= local.rules.region.min_length && length(var.identity_center_region) <= local.rules.region.max_length && can(regex(local.rules.region.pattern, var.identity_center_region))
     error_message = "identity_center_region ${local.rules.region.rule}."
   }
 }
@@ -147,18 +154,19 @@ variable "provisioning_group_arns" {
   }
 
   validation {
-    condition     = length(var.provisioning_group_arns) == 0 ? true : coalesce(var.provisioning_group_path, "/") == "/"
+    condition     = length(var.provisioning_group_arns) == 0 ? true : var.provisioning_group_path == "/"
     error_message = "provisioning_group_arns and provisioning_group_path are alternatives: list the groups, or give the path of the groups, not both."
   }
 }
 
 variable "provisioning_group_path" {
-  description = "When provisioning_group_arns is empty, ConductorOne may manage the membership of the IAM groups under this path only, e.g. \"/conductorone/\". Defaults to \"/\" (every group; defaults.json)."
+  description = "When provisioning_group_arns is empty, ConductorOne may manage the membership of the IAM groups under this path only, e.g. \"/conductorone/\". The default \"/\" covers every group of the account."
   type        = string
-  default     = null
+  default     = "/"
+  nullable    = false
 
   validation {
-    condition     = var.provisioning_group_path == null ? true : (length(var.provisioning_group_path) >= local.rules.group_path.min_length && length(var.provisioning_group_path) <= local.rules.group_path.max_length && can(regex(local.rules.group_path.pattern, var.provisioning_group_path)))
+    condition     = length(var.provisioning_group_path) >= local.rules.group_path.min_length && length(var.provisioning_group_path) <= local.rules.group_path.max_length && can(regex(local.rules.group_path.pattern, var.provisioning_group_path))
     error_message = "provisioning_group_path ${local.rules.group_path.rule}."
   }
 }
@@ -168,20 +176,22 @@ variable "provisioning_group_path" {
 ################################################################################
 
 variable "sync_step" {
-  description = "What runs after the role and its policies change: \"validate\" (c1-aws validate with the deployer's credentials; defaults.json), \"sync\" (validate, then c1-aws sync --output sync_snapshot_path) or \"off\"."
+  description = "What runs after the role and its policies change: \"validate\" (c1-aws validate with the deployer's credentials), \"sync\" (validate, then c1-aws sync --output sync_snapshot_path) or \"off\"."
   type        = string
-  default     = null
+  default     = "validate"
+  nullable    = false
 
   validation {
-    condition     = var.sync_step == null ? true : contains(["off", "validate", "sync"], var.sync_step)
+    condition     = contains(["off", "validate", "sync"], var.sync_step)
     error_message = "sync_step must be \"off\", \"validate\" or \"sync\"."
   }
 }
 
 variable "sync_snapshot_path" {
-  description = "File the sync step writes its snapshot to (sync_step = \"sync\"); a relative path is relative to the root module (path.root). Defaults to \"conductorone-snapshot.json\" (defaults.json)."
+  description = "File the sync step writes its snapshot to (sync_step = \"sync\"); a relative path is relative to the root module (path.root)."
   type        = string
-  default     = null
+  default     = "conductorone-snapshot.json"
+  nullable    = false
 }
 
 variable "connector_command" {

@@ -39,11 +39,45 @@ run "defaults_iam_sync_only" {
   }
   assert {
     condition     = aws_iam_role.this.name == "ConductorOneIntegration" && aws_iam_role.this.path == "/" && aws_iam_role.this.max_session_duration == 3600
-    error_message = "Name, path and session duration come from defaults.json."
+    error_message = "Name, path and session duration are the defaults of variables.tf."
   }
   assert {
     condition     = aws_iam_role.this.permissions_boundary == null
     error_message = "No permissions boundary unless asked."
+  }
+}
+
+# nullable = false: an explicit null (e.g. a wrapper module passing its own unset input through) means the default.
+run "explicit_null_means_default" {
+  command = plan
+  variables {
+    role_name               = null
+    role_path               = null
+    max_session_duration    = null
+    trusted_principal_arn   = null
+    identity_center_region  = null
+    enable_provisioning     = true
+    provisioning_group_path = null
+    sync_step               = null
+    sync_snapshot_path      = null
+    connector_command       = ["true"]
+  }
+
+  assert {
+    condition     = aws_iam_role.this.name == "ConductorOneIntegration" && aws_iam_role.this.path == "/" && aws_iam_role.this.max_session_duration == 3600
+    error_message = "A null name, path or session duration means the default."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.AWS == "arn:aws:iam::765656841499:role/ConductorOneService"
+    error_message = "A null trusted_principal_arn means ConductorOne's principal."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.this["iam_provisioning"].policy).Statement[0].Resource == ["arn:aws:iam::111111111111:group/*"]
+    error_message = "A null provisioning_group_path means every group (\"/\")."
+  }
+  assert {
+    condition     = startswith(output.sync_step_status, "validate: ") && output.sync_snapshot_path == ""
+    error_message = "A null sync_step means validate."
   }
 }
 
