@@ -93,10 +93,17 @@ printf 'python tools: installing %s into %s ... ' "$(pins "${files[@]}")" "$venv
 rm -f "$stamp"
 args=()
 for f in "${files[@]}"; do args+=(-r "$f"); done
-# --no-compile: Python compiles what it imports on first use; compiling every module of botocore, sympy, cfn-lint and
-# checkov up front took half of the install (moto alone: 54 s -> 28 s on the 2-core machine).
+# --no-compile: compiling every module of botocore, sympy, cfn-lint... up front was half of moto's install (54 s ->
+# 28 s on the 2-core machine); the demo starts moto once. The tests start moto per file and checkov many times, and
+# where PYTHONDONTWRITEBYTECODE is set (this machine) nothing compiled at import is kept: `all` compiles the whole
+# venv, moto from an earlier demo install included (a module that does not compile is pip's business, not ours).
+compile_all() {
+  [ "$set_name" = all ] || return 0
+  "$venv/bin/python" -m compileall -q -j 0 "$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || true
+}
 if { python3 -m venv "$venv" &&
-     "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off --no-compile "${args[@]}"; } >"$log" 2>&1; then
+     "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off --no-compile "${args[@]}" &&
+     compile_all; } >"$log" 2>&1; then
   if [ "$set_name" = all ]; then sum > "$stamp"; fi
   rm -f "$log"
   printf 'done in %d s\n' $((SECONDS - start)) >&2
