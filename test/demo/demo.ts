@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: the whole thing, end to end, in one command, without an AWS account.
- *   1. moto (a local AWS emulator) on 127.0.0.1, a free port (test/tools/ensure-python-tools.sh installs it if missing)
+ *   1. moto (a local AWS emulator) on 127.0.0.1, a free port. `ensure-python-tools.sh moto` installs the pinned moto
+ *      alone into .venv when the machine has no moto_server of that version (one progress line; the scanners are the
+ *      tests' business)
  *   2. a small estate in it (./seed.ts): an organization of three accounts, IAM users, groups, roles and a SAML
  *      provider, Identity Center users, groups, permission sets and assignments
  *   3. the real `cdktf deploy conductorone-aws-management` with sync_step=sync: the stack creates the role, then runs
@@ -157,8 +159,8 @@ async function main(): Promise<number> {
     say(`temp dir ${dim(work)} (removed at the end)`);
 
     await phase('python tools', () => {
-      const r = spawnSync('bash', [path.join(REPO_ROOT, 'test', 'tools', 'ensure-python-tools.sh')], { stdio: 'inherit' });
-      if (r.status !== 0) throw new Error('test/tools/ensure-python-tools.sh failed');
+      const r = spawnSync('bash', [path.join(REPO_ROOT, 'test', 'tools', 'ensure-python-tools.sh'), 'moto'], { stdio: 'inherit' });
+      if (r.status !== 0) throw new Error('installing moto failed (test/tools/ensure-python-tools.sh moto, its message above)');
     });
     moto = await phase('start moto', () => startMoto());
     say(`moto listening on ${moto.endpoint}`);

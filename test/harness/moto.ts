@@ -1,6 +1,7 @@
 /**
  * A real moto server for tests: started on 127.0.0.1 with a free port, reset between tests, stopped after the file.
- * Uses the moto_server of the project venv (.venv, made by test/tools/ensure-python-tools.sh) or the one on PATH.
+ * Uses $MOTO_SERVER, else the moto_server of the project venv (.venv), else the one on PATH: the order
+ * test/tools/ensure-python-tools.sh checks the pinned version in (`moto` for the demo, `all` for `npm test`).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -55,7 +56,7 @@ export async function startMoto(opts: { loadManagedPolicies?: boolean } = {}): P
     child.stderr!.on('data', onData);
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new Error(`cannot start moto_server (${e.message}); run test/tools/ensure-python-tools.sh`));
+      reject(new Error(`cannot start moto_server (${e.message}); run bash test/tools/ensure-python-tools.sh moto`));
     });
     child.on('exit', (code) => {
       clearTimeout(timer);

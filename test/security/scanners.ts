@@ -1,6 +1,7 @@
 /**
  * Runs the pinned Python scanners (checkov, parliament, cloudsplaining) of the project venv (.venv, built from
- * test/tools/requirements.txt by test/tools/ensure-python-tools.sh, npm's pretest). Each scanner runs once per test
+ * test/tools/requirements-{moto,scanners}.txt by `test/tools/ensure-python-tools.sh all`, npm's pretest; the demo's
+ * `ensure-python-tools.sh moto` may leave a venv with moto alone, which the pretest completes). Each scanner runs once per test
  * file over all its inputs; the tests assert on the parsed results.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ const VENV_BIN = path.join(REPO_ROOT, '.venv', 'bin');
 /** A tool of the project venv; throws (never skips) when the venv is missing, naming the fix. */
 export function venvTool(name: string): string {
   const p = path.join(VENV_BIN, name);
-  if (!existsSync(p)) throw new Error(`${p} is missing: run \`bash test/tools/ensure-python-tools.sh\` (npm's pretest does)`);
+  if (!existsSync(p)) throw new Error(`${p} is missing: run \`bash test/tools/ensure-python-tools.sh all\` (npm's pretest does)`);
   return p;
 }
 
