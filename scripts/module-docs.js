@@ -4,6 +4,9 @@
  *   node scripts/module-docs.js defaults [--check]   modules/conductorone-aws-role/defaults.json
  *   node scripts/module-docs.js docs [--check]       the README's input and output tables (terraform-docs' markdown
  *                                                    table format, between <!-- BEGIN_TF_DOCS --> and <!-- END_TF_DOCS -->)
+ *   node scripts/module-docs.js interface [--check]  modules/conductorone-aws-role/interface.json (terraform-docs'
+ *                                                    JSON format: inputs and outputs), from which the CDKTF stacks
+ *                                                    declare their variables and outputs
  * --check writes nothing and exits 1 when a file is stale.
  *
  * Terraform is the parser of values: the variables and output descriptions are copied into a scratch root module with
@@ -17,6 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const MODULE_DIR = path.join(__dirname, '..', 'modules', 'conductorone-aws-role');
+
 const BEGIN = '<!-- BEGIN_TF_DOCS -->';
 const END = '<!-- END_TF_DOCS -->';
 
@@ -242,9 +246,22 @@ function renderReadme(mod, readme) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The stacks' view of the module (terraform-docs' JSON format)
+// ---------------------------------------------------------------------------------------------------------------
+
+function renderInterface(mod) {
+  const out = {
+    $comment: 'GENERATED from variables.tf and outputs.tf by `npm run generate:stacks`: the module\'s inputs and outputs as data (terraform-docs\' JSON format), from which the CDKTF stacks declare their variables and outputs.',
+    inputs: mod.variables.map((v) => ({ name: v.name, type: v.type.replace(/\s+/g, ' '), description: v.description, default: v.required ? null : v.default, required: v.required, sensitive: v.sensitive })),
+    outputs: mod.outputs.map((o) => ({ name: o.name, description: o.description, sensitive: o.sensitive })),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 /** { file, expected, actual } for each derived file of the module at `moduleDir`. */
-function derivedFiles(moduleDir = MODULE_DIR, which = ['defaults', 'docs']) {
+function derivedFiles(moduleDir = MODULE_DIR, which = ['defaults', 'docs', 'interface']) {
   const mod = readModule(moduleDir);
   const out = [];
   if (which.includes('defaults')) {
@@ -257,15 +274,20 @@ function derivedFiles(moduleDir = MODULE_DIR, which = ['defaults', 'docs']) {
     const actual = fs.readFileSync(file, 'utf8');
     out.push({ file, actual, expected: renderReadme(mod, actual) });
   }
+  if (which.includes('interface')) {
+    const file = path.join(moduleDir, 'interface.json');
+    const actual = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    out.push({ file, actual, expected: renderInterface(mod) });
+  }
   return out;
 }
 
-module.exports = { blocks, readModule, renderDefaults, renderTables, derivedFiles, MODULE_DIR };
+module.exports = { blocks, readModule, renderDefaults, renderTables, renderInterface, derivedFiles, MODULE_DIR };
 
 if (require.main === module) {
   const [what, flag] = process.argv.slice(2);
-  if (!['defaults', 'docs'].includes(what) || (flag && flag !== '--check')) {
-    console.error('usage: node scripts/module-docs.js defaults|docs [--check]');
+  if (!['defaults', 'docs', 'interface'].includes(what) || (flag && flag !== '--check')) {
+    console.error('usage: node scripts/module-docs.js defaults|docs|interface [--check]');
     process.exit(2);
   }
   let stale = 0;
@@ -273,7 +295,7 @@ if (require.main === module) {
     const rel = path.relative(process.cwd(), f.file);
     if (f.actual === f.expected) console.log(`${rel}: up to date`);
     else if (flag === '--check') {
-      console.error(`${rel}: stale; run npm run generate:${what}`);
+      console.error(`${rel}: stale; run npm run generate:${what === 'interface' ? 'stacks' : what}`);
       stale += 1;
     } else {
       fs.writeFileSync(f.file, f.expected);

@@ -1,30 +1,39 @@
 /**
- * The two stacks of the app. Provider settings come from the environment (profile, AWS_REGION, AWS_ENDPOINT_URL in
- * tests), as for any AWS user; `region` only overrides it when set.
+ * The two stacks of the app: each declares the module's inputs as Terraform variables (`cdktf deploy --var ...`),
+ * except the toggles it fixes, calls the module (ConductorOneAwsRole) and re-exports its outputs. Names, types,
+ * descriptions, defaults and sensitivity come from the module (its interface.json); validations,
+ * preconditions and messages are the module's own. Provider settings come from the environment (profile, AWS_REGION,
+ * AWS_ENDPOINT_URL in tests), as for any AWS user; `region` only overrides it when set.
  */
+import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable, ref } from 'cdktf';
-
-// cdktf cannot synthesize a JS null inside an output value; Terraform's own null it can.
-const NULL = ref('null');
+import { LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ConductorOneInputs, ToggleName } from './inputs';
-import { ConductorOneRole } from './conductorone-role';
+import { ConductorOneAwsRole, ConductorOneAwsRoleProps, moduleInterface, relativePath, stackDirectory } from './conductorone-aws-role';
+
+/** The module's toggles a stack may fix instead of declaring. */
+export type ToggleName = 'enable_organizations' | 'enable_identity_center' | 'enable_provisioning';
 
 export interface ConductorOneStackProps {
   /**
-   * Toggles this stack decides; the others are variables defaulting to false.
-   * @default {} - every toggle is a variable, like the HCL module
+   * Toggles this stack decides; the others are variables with the module's default.
+   * @default {} - every input is a variable, as in the HCL module
    */
   readonly fixed?: Partial<Record<ToggleName, boolean>>;
 }
 
+const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
 export class ConductorOneStack extends TerraformStack {
-  readonly inputs: ConductorOneInputs;
-  readonly role: ConductorOneRole;
+  readonly variables: Record<string, TerraformVariable> = {};
+  readonly role: ConductorOneAwsRole;
 
   constructor(scope: Construct, id: string, props: ConductorOneStackProps = {}) {
     super(scope, id);
+    // cdktf's own default, the project folder's terraform.<stack>.tfstate, but written relative to the stack's folder so
+    // the synthesized HCL names no path of this machine.
+    new LocalBackend(this, { path: relativePath(stackDirectory(this), path.resolve(`terraform.${id}.tfstate`)) });
+    const fixed: Partial<Record<string, boolean>> = props.fixed ?? {};
     const region = new TerraformVariable(this, 'region', {
       type: 'string',
       nullable: true,
@@ -33,28 +42,30 @@ export class ConductorOneStack extends TerraformStack {
     region.addOverride('default', null); // cdktf cannot render a null default from the config
     new AwsProvider(this, 'aws', { region: region.stringValue });
 
-    this.inputs = new ConductorOneInputs(this, 'inputs', { fixed: props.fixed });
-    this.role = new ConductorOneRole(this, 'role', this.inputs.roleProps());
+    const config: Record<string, unknown> = {};
+    const { inputs, outputs } = moduleInterface();
+    for (const input of inputs) {
+      if (fixed[input.name] !== undefined) {
+        config[camelCase(input.name)] = fixed[input.name];
+        continue;
+      }
+      const variable = new TerraformVariable(this, input.name, { type: input.type, description: input.description, sensitive: input.sensitive });
+      variable.overrideLogicalId(input.name);
+      // The module's default, null included (which cdktf's config cannot render).
+      if (!input.required) variable.addOverride('default', input.default);
+      this.variables[input.name] = variable;
+      config[camelCase(input.name)] = variable.value;
+    }
+    this.role = new ConductorOneAwsRole(this, 'conductorone_aws_role', config as unknown as ConductorOneAwsRoleProps);
+    this.role.overrideLogicalId('conductorone_aws_role');
 
-    const output = (id: string, value: unknown, description: string, sensitive = false) =>
-      new TerraformOutput(this, id, { value, description, sensitive }).overrideLogicalId(id);
-    output('role_arn', this.role.role.arn, 'ARN of the role: paste it into ConductorOne\'s connector settings.');
-    output('role_name', this.role.role.name, 'Name of the role.');
-    output('role_unique_id', this.role.role.uniqueId, 'Stable unique ID of the role.');
-    output('external_id', this.inputs.variables.external_id.stringValue, 'The external ID the trust policy requires.', true);
-    output('enabled_capabilities', this.role.enabledCapabilities, 'Sorted ids of the enabled capabilities.');
-    output('inline_policy_names', this.role.inlinePolicyNames, 'Names of the role\'s inline policies, one per enabled capability, in capability id order.');
-    const roleProps = this.inputs.roleProps();
-    const identityCenter = roleProps.enableIdentityCenter ?? false;
-    output('conductorone_settings', {
-      aws_role_arn: this.role.role.arn,
-      aws_orgs_enable: roleProps.enableOrganizations ?? false,
-      aws_sso_enable: identityCenter,
-      aws_sso_region: identityCenter === false ? NULL : identityCenter === true ? roleProps.identityCenterRegion : Fn.conditional(identityCenter, roleProps.identityCenterRegion, NULL),
-    }, 'What to enter in ConductorOne\'s AWS connector settings, keyed as conductorone_integration_aws_v2\'s arguments.');
-    output('sync_step_status', this.role.stepStatus, 'What the validation step does after each change of the role, or why it is off.');
-    output('sync_snapshot_path', this.role.syncSnapshotPath, 'Absolute path of the snapshot the sync step writes (sync_step = "sync"), else "".');
-    output('sync_report_path', this.role.syncReportPath, 'With sync_assume_role, the file the step writes its reports to (Terraform hides its output), else "".');
+    for (const output of outputs) {
+      new TerraformOutput(this, `output_${output.name}`, {
+        value: this.role.interpolationForOutput(output.name),
+        description: output.description,
+        sensitive: output.sensitive,
+      }).overrideLogicalId(output.name);
+    }
   }
 }
 

@@ -28,8 +28,6 @@ import { seedDemoEstate } from './seed';
 const STACK = 'conductorone-aws-management';
 const CDKTF = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'); // what `npx cdktf` runs from the repo
 // The stack finds the CLI from its synthesized directory when that is inside this repository; ours is in a temp dir.
-// connector_command is an argv list (run without a shell), given to --var as an HCL list.
-const CONNECTOR_COMMAND = JSON.stringify(['node', path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js')]);
 
 // The SDK warns on every start that releases after Jan 2027 need Node 22; versions are pinned in the lockfile.
 const emitWarning = process.emitWarning.bind(process);
@@ -183,7 +181,7 @@ async function main(): Promise<number> {
       path.join(work, 'cdktf.json'),
       `${JSON.stringify({ language: 'typescript', app: `node --require ${path.join(REPO_ROOT, 'stacks', 'transpile.js')} ${path.join(REPO_ROOT, 'stacks', 'main.ts')}`, sendCrashReports: 'false' }, null, 2)}\n`,
     );
-    const syncVars = ['--var', 'sync_step=sync', '--var', `sync_snapshot_path=${snapshotPath}`, '--var', `connector_command=${CONNECTOR_COMMAND}`];
+    const syncVars = ['--var', 'sync_step=sync', '--var', `sync_snapshot_path=${snapshotPath}`]; // the module finds the CLI beside it
     const deployArgs = ['deploy', STACK, '--auto-approve', '--skip-provider-lock', ...syncVars, '--outputs-file', outputsPath, '--no-color'];
     section(`deploy: cdktf deploy ${STACK}`);
     say(dim(`$ TF_VAR_external_id=<generated> npx cdktf ${shellLine(deployArgs)}`));

@@ -323,10 +323,10 @@ describe('documentation and examples agree with the module', () => {
     const files = [
       ...['README.md', 'main.tf', 'variables.tf', 'outputs.tf'].map((f) => `${MODULE}/${f}`),
       ...EXAMPLES.flatMap((e) => ['README.md', 'main.tf', 'variables.tf', 'outputs.tf'].map((f) => `examples/${e}/${f}`)),
-      'stacks/conductorone-role.ts',
-      'stacks/inputs.ts',
-      'examples/generated/conductorone-aws/main.tf',
-      'examples/generated/conductorone-aws-management/main.tf',
+      'stacks/conductorone-aws-role.ts',
+      'stacks/role-stacks.ts',
+      'examples/generated/stacks/conductorone-aws/cdk.tf',
+      'examples/generated/stacks/conductorone-aws-management/cdk.tf',
     ];
     for (const f of files) expect({ file: f, npx: /npx\s+c1-aws/.test(read(f)) }).toEqual({ file: f, npx: false });
   });

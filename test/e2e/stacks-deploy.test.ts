@@ -5,11 +5,11 @@
  * the seeded estate), that a second plan is empty, that destroy leaves no role, and that the external ID appears in
  * no captured output and in no non-sensitive output.
  *
- * The app synthesizes into <tmp>/cdktf.out and <tmp>/connector links to the repository's connector, so the stack's
- * default connector command (relative to cdktf.out/stacks/<stack>/) finds the CLI as in the repository.
+ * The app synthesizes into <tmp>/cdktf.out; the module, used where it is, finds the CLI beside it (its default
+ * connector_command), as for a user of the repository or the package.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { AwsContext, createAwsContext } from '../../connector/src/aws';
@@ -86,9 +86,7 @@ beforeAll(async () => {
   aws = createAwsContext({ region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
   // The estate includes the organization (the management stack needs it); moto has an Identity Center instance.
   estate = await seedTestEstate(aws);
-  const root = tempDir('c1-stacks-deploy-');
-  symlinkSync(path.join(REPO_ROOT, 'connector'), path.join(root, 'connector'));
-  out = path.join(root, 'cdktf.out');
+  out = path.join(tempDir('c1-stacks-deploy-'), 'cdktf.out');
 }, 120000);
 
 afterAll(async () => {

@@ -1,24 +1,25 @@
 /**
- * The stack's plan-time preconditions fail with their messages against moto: Organizations on in a member account
+ * The stacks' plan-time preconditions (the module's own, reached through the stacks' variables) fail with the
+ * module's messages against moto: Organizations on in a member account
  * (ConductorOne would answer a 400 when the integration is saved), a trusted principal of another partition, and
  * inline policies over IAM's aggregate limit. The member account is reached the way a user would: credentials of an
  * assumed role in that account, given through the environment; the stack itself has no such settings.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { CreateAccountCommand, CreateOrganizationCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { createAwsContext } from '../../connector/src/aws';
-import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, REPO_ROOT, startMoto } from '../harness/moto';
+import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, startMoto } from '../harness/moto';
+import { synthStacks } from '../harness/stacks';
 import { tempDir, terraform, terraformInit } from '../harness/terraform';
 
 const EXTERNAL_ID = 'precondition-external-id-0123456789';
 let moto: Moto;
 let memberEnv: NodeJS.ProcessEnv;
 let memberAccount: string;
-const dirs: Record<string, string> = {};
+let dirs: Record<string, string> = {};
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -38,18 +39,8 @@ beforeAll(async () => {
   }
 
   const root = tempDir('c1-stack-preconditions-');
-  const out = path.join(root, 'cdktf.out');
-  const app = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdktf.json'), 'utf8')).app as string;
-  const synth = spawnSync('bash', ['-c', app], { cwd: REPO_ROOT, env: { ...process.env, CDKTF_OUTDIR: out }, encoding: 'utf8' });
-  if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stderr}`);
-  for (const stack of ['conductorone-aws', 'conductorone-aws-management']) {
-    const json = JSON.parse(readFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-    delete json.terraform.backend; // an absolute path into the repo: keep state and locks in the temp dir
-    dirs[stack] = path.join(root, stack);
-    mkdirSync(dirs[stack]);
-    writeFileSync(path.join(dirs[stack], 'cdk.tf.json'), JSON.stringify(json));
-    terraformInit(dirs[stack]);
-  }
+  dirs = synthStacks(path.join(root, 'cdktf.out'), root);
+  for (const dir of Object.values(dirs)) terraformInit(dir);
 }, 300000);
 
 afterAll(async () => {
@@ -67,9 +58,9 @@ describe('stack preconditions (terraform plan against moto)', () => {
   it('management stack in a member account: says ConductorOne would answer 400 and names the management account', () => {
     const r = plan('conductorone-aws-management', {}, memberEnv);
     expect(r.code).not.toBe(0);
-    expect(r.text).toContain(`enable_organizations is on but this role would be created in member account ${memberAccount}`);
-    expect(r.text).toContain('ConductorOne would answer a 400 when the integration is saved');
-    expect(r.text).toContain(`Create the role in the management account ${MOTO_DEFAULT_ACCOUNT} or set enable_organizations = false`);
+    expect(r.text).toContain(`enable_organizations is true but this role would be created in account ${memberAccount}, a member of an organization whose management account is ${MOTO_DEFAULT_ACCOUNT}`);
+    expect(r.text).toContain('ConductorOne would answer with a 400 error when the integration is saved');
+    expect(r.text).toContain(`Create the role in the management account (account ${MOTO_DEFAULT_ACCOUNT}) with a provider for that account, or set enable_organizations = false`);
   });
 
   it('management stack in a member account: apply fails the same way and creates nothing there', async () => {
@@ -94,19 +85,19 @@ describe('stack preconditions (terraform plan against moto)', () => {
   it('rejects a trusted principal of another partition', () => {
     const r = plan('conductorone-aws', { trusted_principal_arn: 'arn:aws-us-gov:iam::123456789012:role/ConductorOneService' }, moto.env);
     expect(r.code).not.toBe(0);
-    expect(r.text).toContain('trusted_principal_arn is in partition aws-us-gov but this role is in partition aws');
+    expect(r.text).toContain('trusted_principal_arn is in partition "aws-us-gov" but this role is in partition "aws": IAM cannot trust a principal of another partition');
   });
 
   it('rejects inline policies over the aggregate limit (10,240 characters)', () => {
     const groups = Array.from({ length: 250 }, (_, i) => `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:group/engineering/group-with-a-long-name-${i}`);
     const r = plan('conductorone-aws', { enable_provisioning: true, provisioning_group_arns: groups }, moto.env);
     expect(r.code).not.toBe(0);
-    expect(r.text).toMatch(/The enabled capabilities' inline policies total \d+ characters; IAM allows fewer than 10240 per role/);
+    expect(r.text).toMatch(/The inline policies of the enabled capabilities total \d+ characters; IAM allows fewer than 10240 per role/);
   });
 
   it('rejects provisioning groups of another account', () => {
     const r = plan('conductorone-aws', { enable_provisioning: true, provisioning_group_arns: ['arn:aws:iam::999999999999:group/Eng'] }, moto.env);
     expect(r.code).not.toBe(0);
-    expect(r.text).toContain(`Each provisioning_group_arns entry must be a group of this role's account (${MOTO_DEFAULT_ACCOUNT})`);
+    expect(r.text).toContain(`Each provisioning_group_arns entry must be a group of this role's account (${MOTO_DEFAULT_ACCOUNT}) and partition (aws)`);
   });
 });

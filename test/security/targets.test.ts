@@ -67,7 +67,7 @@ describe('plan cache key', () => {
     'module grammar': 'modules/conductorone-aws-role/grammar.json',
     'connector policy code': 'connector/src/policy/coverage.ts',
     'connector grammar code': 'connector/src/grammar/rules.ts',
-    stacks: 'stacks/conductorone-role.ts',
+    stacks: 'stacks/role-stacks.ts',
     examples: 'examples/provisioning/main.tf',
   };
   const TOOLS = { terraform: '1.11.4', provider: '5.100.0[linux_amd64]', moto: '5.2.1' };

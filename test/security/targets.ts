@@ -9,10 +9,11 @@
  * and moto versions), so checkov.test.ts and trust-policy.test.ts share them, also when run in parallel.
  */
 import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMoto } from '../harness/moto';
+import { synthStacks } from '../harness/stacks';
 import { cachedBuild, currentPlanCacheInputs, planCacheKey } from '../harness/plan-cache';
 import { terraformAsync } from '../harness/terraform';
 
@@ -34,13 +35,16 @@ export const EXPECTED_TARGETS = {
   module: 'modules/conductorone-aws-role',
   examples: [
     'examples/conductorone-provider',
-    'examples/generated/conductorone-aws',
-    'examples/generated/conductorone-aws-management',
     'examples/management-account-identity-center',
     'examples/provisioning',
     'examples/single-account',
   ],
   stacks: ['conductorone-aws', 'conductorone-aws-management'],
+  /**
+   * `cdktf synth --hcl` of the stacks (examples/generated/stacks/<stack>): the stacks' own configuration, scanned and
+   * deployed as the stacks (stack:<name>, test/e2e/stacks-deploy), kept fresh and valid by test/e2e/stacks-generated.
+   */
+  generated: 'examples/generated',
   /** Plan targets that cannot be planned offline, and why (checked: planning them must fail for exactly that reason). */
   unplannable: { 'example:examples/conductorone-provider': 'conductorone/conductorone' } as Record<string, string>,
 };
@@ -71,7 +75,8 @@ export function targetProblems(root = REPO_ROOT, stackNames: string[] = definedS
   const examplesDir = path.join(root, 'examples');
   const found = new Set<string>();
   for (const f of walk(examplesDir)) if (f.endsWith('.tf') || f.endsWith('.tf.json')) found.add(path.relative(root, path.dirname(f)));
-  for (const ex of [...found].sort()) if (!EXPECTED_TARGETS.examples.includes(ex)) problems.push(`${ex} exists but is not in EXPECTED_TARGETS.examples: it would not be scanned`);
+  const generatedStack = (dir: string) => EXPECTED_TARGETS.stacks.some((st) => dir === `${EXPECTED_TARGETS.generated}/stacks/${st}`);
+  for (const ex of [...found].sort()) if (!EXPECTED_TARGETS.examples.includes(ex) && !generatedStack(ex)) problems.push(`${ex} exists but is not in EXPECTED_TARGETS.examples: it would not be scanned`);
   for (const st of EXPECTED_TARGETS.stacks) if (!stackNames.includes(st)) problems.push(`stack ${st} is named but the CDKTF app does not define it`);
   for (const st of stackNames) if (!EXPECTED_TARGETS.stacks.includes(st)) problems.push(`stack ${st} exists but is not in EXPECTED_TARGETS.stacks: it would not be scanned`);
   return problems;
@@ -91,20 +96,6 @@ export function cdktfApp(): string | null {
   const f = path.join(REPO_ROOT, 'cdktf.json');
   if (!existsSync(f) || !existsSync(path.join(REPO_ROOT, 'stacks'))) return null;
   return (JSON.parse(readFileSync(f, 'utf8')) as { app: string }).app;
-}
-
-/** Synthesizes the CDKTF app (the app command of cdktf.json, CDKTF_OUTDIR set) into outdir; stack name -> cdk.tf.json. */
-export function synthStacks(outdir: string): Record<string, string> {
-  const app = cdktfApp();
-  if (!app) return {};
-  execSync(app, { cwd: REPO_ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: 'pipe', timeout: 180000 });
-  const stacksDir = path.join(outdir, 'stacks');
-  const out: Record<string, string> = {};
-  for (const name of existsSync(stacksDir) ? readdirSync(stacksDir).sort() : []) {
-    const f = path.join(stacksDir, name, 'cdk.tf.json');
-    if (existsSync(f)) out[name] = f;
-  }
-  return out;
 }
 
 export interface PlanTarget {
@@ -252,16 +243,11 @@ async function buildPlans(root: string): Promise<PlanTarget[]> {
       }
       jobs.push(() => planIn({ name: `example:${rel}`, source: rel, dir }, env, varFile));
     }
-    const stacks = synthStacks(path.join(root, 'synth'));
+    // Planned in place: the module source is relative to the stack's folder; state stays in root (the app's cwd).
+    const stacks = cdktfApp() ? synthStacks(path.join(root, 'synth'), root) : {};
     const unsynthesized = EXPECTED_TARGETS.stacks.filter((n) => !stacks[n]);
     for (const name of unsynthesized) jobs.push(async () => ({ name: `stack:${name}`, source: `stacks (${name})`, dir: root, error: 'the CDKTF app did not synthesize this stack' }));
-    for (const [name, file] of Object.entries(stacks)) {
-      const dir = path.join(root, `stack-${name}`);
-      mkdirSync(dir, { recursive: true });
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { terraform?: { backend?: unknown } };
-      // The synthesized backend points into the repo; plans of a copy keep their (empty) state in the copy.
-      if (json.terraform) delete json.terraform.backend;
-      writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+    for (const [name, dir] of Object.entries(stacks)) {
       jobs.push(() => planIn({ name: `stack:${name}`, source: `stacks (${name})`, dir }, env, varFile));
     }
     // Three at a time: terraform plan is mostly waiting on the provider plugin, moto answers in milliseconds.

@@ -1,0 +1,28 @@
+/**
+ * Synthesizes the CDKTF app as `cdktf synth` does (the app command of cdktf.json, CDKTF_OUTDIR set), run from `cwd`:
+ * the stacks keep cdktf's default local state, terraform.<stack>.tfstate in the folder the app runs from, so a test
+ * running in its own temp folder never touches the repository's state. Terraform runs each stack in place
+ * (<outdir>/stacks/<stack>): the module source in cdk.tf.json is relative to that folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from './moto';
+
+/** cdktf.json's app command with its repository-relative paths made absolute, so it runs from any folder. */
+export function appCommand(): string[] {
+  const app = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdktf.json'), 'utf8')) as { app: string }).app.split(/\s+/);
+  return app.map((a, i) => (i > 0 && !a.startsWith('-') && existsSync(path.join(REPO_ROOT, a)) ? path.join(REPO_ROOT, a) : a));
+}
+
+/** Synthesizes both stacks into `outdir`, run from `cwd`; stack name -> the folder Terraform runs it in. */
+export function synthStacks(outdir: string, cwd = path.dirname(outdir)): Record<string, string> {
+  const [cmd, ...args] = appCommand();
+  execFileSync(cmd === 'node' ? process.execPath : cmd, args, { cwd, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: 'pipe', timeout: 180000 });
+  const stacksDir = path.join(outdir, 'stacks');
+  const out: Record<string, string> = {};
+  for (const name of existsSync(stacksDir) ? readdirSync(stacksDir).sort() : []) {
+    if (existsSync(path.join(stacksDir, name, 'cdk.tf.json'))) out[name] = path.join(stacksDir, name);
+  }
+  return out;
+}
