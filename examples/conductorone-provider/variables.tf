@@ -16,9 +16,9 @@ variable "app_id" {
 }
 
 variable "owner_user_ids" {
-  description = "ConductorOne user IDs that own the integration."
+  description = "ConductorOne user IDs that own the integration; null lets ConductorOne choose (the creator). Not [] : the provider's read replaces an empty list with the owners the API returns, and the apply would end in \"Provider produced inconsistent result after apply\"."
   type        = list(string)
-  default     = []
+  default     = null
 }
 
 variable "enable_organizations" {
