@@ -3,6 +3,7 @@
  * a fresh temp project (peers come with it), then
  *   - `c1-aws --help` and `c1-aws validate` from node_modules/.bin (tsx compiles the shipped TypeScript there);
  *   - a scratch CDKTF app (plain node) imports the construct from the package, synthesizes, and `terraform plan`s;
+ *   - HCL that sources the module from node_modules plans the step with the CLI beside the module;
  *   - the design card's main user: examples/single-account and the module copied out of the installed package into a
  *     fresh folder (the example's `../../modules/...` source kept valid), `connector_command` set to the installed CLI,
  *     applied against moto with the validation step on, planned again (empty), destroyed.
@@ -180,6 +181,33 @@ app.synth();
     expect(plan.output).not.toContain(SECRET);
   });
 });
+
+test('HCL that uses the module inside node_modules plans the step with the CLI beside it (the README says so)', async () => {
+  const root = path.join(pkg.project, 'infra');
+  mkdirSync(root);
+  writeFileSync(
+    path.join(root, 'main.tf'),
+    `variable "external_id" {
+  type      = string
+  sensitive = true
+}
+module "conductorone_role" {
+  source      = "../node_modules/${pkgJson.name}/modules/conductorone-aws-role"
+  external_id = var.external_id
+}
+output "sync_step_status" { value = module.conductorone_role.sync_step_status }
+`,
+  );
+  const env = { ...moto.env, ...pkg.recordEnv, TF_VAR_external_id: SECRET };
+  must('terraform init', await terraformAsync(root, ['init', '-input=false', '-no-color'], env));
+  const plan = await timed('HCL from node_modules: terraform plan', () => terraformAsync(root, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], env));
+  expect({ code: plan.code, tail: plan.code === 2 ? '' : plan.output.slice(-3000) }).toEqual({ code: 2, tail: '' });
+  const text = flat(plan.output);
+  expect(text).toMatch(/module\.conductorone_role\.terraform_data\.sync_step\[0\] will be created/);
+  // The module's sync_step_status output, as plan prints a string (quotes escaped).
+  const argv = JSON.stringify(['node', path.join(pkg.packageDir, 'connector', 'bin', 'c1-aws.js'), 'step']).replace(/[\\"]/g, '\\$&');
+  expect(text).toContain(`validate: runs ${argv}`);
+}, 120000);
 
 rootLifecycle('the copied-HCL repository (examples/single-account + the module from the package, connector_command = the installed CLI)', {
   root: () => hcl,
