@@ -145,7 +145,22 @@ test('c1-aws --help from node_modules/.bin', async () => {
 describe('a scratch CDKTF app imports the construct from the package, synthesizes and plans', () => {
   let plan: RunResult;
   let stackDir: string;
+  let typeCheck: Promise<RunResult>;
   beforeAll(async () => {
+    // A TypeScript user's view of the same exports: the package's .d.ts, strict, no skipLibCheck, no extra options.
+    writeFileSync(
+      path.join(pkg.project, 'typed.ts'),
+      `import { App, TerraformStack } from 'cdktf';
+import { ${CONSTRUCT}, ManagementAccountStack, SingleAccountStack } from ${JSON.stringify(pkgJson.name)};
+const app = new App();
+new ${CONSTRUCT}(new TerraformStack(app, 'typed'), 'role', { externalId: 'x' });
+new SingleAccountStack(app, 'single');
+new ManagementAccountStack(app, 'management');
+`,
+    );
+    writeFileSync(path.join(pkg.project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, types: [] }, files: ['typed.ts'] }));
+    // The compiler is a tool (the repository's copy); what it type-checks resolves from the scratch project only.
+    typeCheck = timed('TypeScript app: tsc --noEmit', () => runAsync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', pkg.project], { cwd: pkg.project }));
     const app = path.join(pkg.project, 'app.js');
     writeFileSync(
       app,
@@ -167,6 +182,11 @@ app.synth();
     must('terraform init', await timed('CDKTF app: terraform init', () => terraformAsync(stackDir, ['init', '-input=false', '-no-color'], env)));
     plan = await timed('CDKTF app: terraform plan', () => terraformAsync(stackDir, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], env));
   }, 300000);
+
+  it('a TypeScript app type-checks against the package\'s declarations', async () => {
+    const r = await typeCheck;
+    expect({ code: r.code, output: r.output.trim() }).toEqual({ code: 0, output: '' });
+  });
 
   it('synthesized a stack holding the role', () => {
     expect(existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(true);
