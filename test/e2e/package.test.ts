@@ -11,7 +11,7 @@
  * and every file read from the installed package must be one the tarball lists.
  * One pack and one install are shared by the whole file; `timings` are printed at the end.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AwsContext, createAwsContext } from '../../connector/src/aws';
 import { flat, prepareRoot, TerraformRoot } from '../harness/example-root';
@@ -40,6 +40,8 @@ async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
 }
 
 interface Installed {
+  /** The temp dir holding the tarball, the project and the read log. */
+  dir: string;
   /** The fresh project the tarball was installed into. */
   project: string;
   /** node_modules/<package name> in it. */
@@ -71,6 +73,7 @@ async function packAndInstall(): Promise<Installed> {
   // The recorder is copied out too: nothing a recorded process loads comes from the checkout.
   copyFileSync(path.join(REPO_ROOT, 'test/harness/read-recorder.js'), path.join(dir, 'read-recorder.js'));
   return {
+    dir,
     project,
     packageDir: path.join(project, 'node_modules', pkgJson.name),
     packed: new Set(report[0].files.map((f) => f.path)),
@@ -104,6 +107,8 @@ beforeAll(async () => {
 }, 600000);
 afterAll(() => {
   aws?.destroy();
+  // The project holds a full install (~430 MB with the provider bindings): not left behind in the temp dir.
+  if (pkg) rmSync(pkg.dir, { recursive: true, force: true });
   // eslint-disable-next-line no-console
   console.log(`package.test.ts timings (s): ${JSON.stringify(timings)}`);
 });
