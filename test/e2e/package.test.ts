@@ -54,6 +54,8 @@ interface Installed {
 }
 let pkg: Installed;
 let hcl: TerraformRoot;
+let scratch: ScratchApp;
+let fromNodeModules: RunResult;
 
 const npm = (args: string[], cwd: string) => runAsync('npm', args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, timeoutMs: 600000 });
 const must = (what: string, r: RunResult) => {
@@ -94,16 +96,21 @@ beforeAll(async () => {
   pkg = await packAndInstall();
   const example = 'examples/single-account';
   const cli = path.join(pkg.project, 'node_modules', '.bin', 'c1-aws');
-  hcl = await timed('copied HCL: terraform init', () =>
-    prepareRoot(moto, {
-      from: pkg.packageDir,
-      example,
-      linkConnector: false,
-      files: { 'main.tf': withConnectorCommand(readFileSync(path.join(pkg.packageDir, example, 'main.tf'), 'utf8'), cli) },
-      env: pkg.recordEnv,
-      externalId: SECRET,
-    }),
-  );
+  // Independent preparations at once: the two cores are mostly waiting on process start-up.
+  [hcl, scratch, fromNodeModules] = await timed('the three preparations at once (wall)', () => Promise.all([
+    timed('copied HCL: terraform init', () =>
+      prepareRoot(moto, {
+        from: pkg.packageDir,
+        example,
+        linkConnector: false,
+        files: { 'main.tf': withConnectorCommand(readFileSync(path.join(pkg.packageDir, example, 'main.tf'), 'utf8'), cli) },
+        env: pkg.recordEnv,
+        externalId: SECRET,
+      }),
+    ),
+    scratchApp(),
+    planFromNodeModules(),
+  ]));
 }, 600000);
 afterAll(() => {
   aws?.destroy();
@@ -147,29 +154,36 @@ test('c1-aws --help from node_modules/.bin', async () => {
   for (const command of ['validate', 'sync', 'diff', 'grant', 'revoke', 'step']) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
 });
 
-describe('a scratch CDKTF app imports the construct from the package, synthesizes and plans', () => {
-  let plan: RunResult;
-  let stackDir: string;
-  let typeCheck: Promise<RunResult>;
-  beforeAll(async () => {
-    // A TypeScript user's view of the same exports: the package's .d.ts, strict, no skipLibCheck, no extra options.
-    writeFileSync(
-      path.join(pkg.project, 'typed.ts'),
-      `import { App, TerraformStack } from 'cdktf';
+interface ScratchApp {
+  typeCheck: RunResult;
+  synth: RunResult;
+  stackDir: string;
+  plan: RunResult | null;
+}
+
+/**
+ * A user's CDKTF app in the scratch project: plain node requires the package (its own stack and provider, the role
+ * from the package), synthesizes, and Terraform plans the stack; beside it, the same exports type-checked as a
+ * TypeScript user sees them (the package's .d.ts, strict, no skipLibCheck, no extra options).
+ */
+async function scratchApp(): Promise<ScratchApp> {
+  writeFileSync(
+    path.join(pkg.project, 'typed.ts'),
+    `import { App, TerraformStack } from 'cdktf';
 import { ${CONSTRUCT}, ManagementAccountStack, SingleAccountStack } from ${JSON.stringify(pkgJson.name)};
 const app = new App();
 new ${CONSTRUCT}(new TerraformStack(app, 'typed'), 'role', { externalId: 'x' });
 new SingleAccountStack(app, 'single');
 new ManagementAccountStack(app, 'management');
 `,
-    );
-    writeFileSync(path.join(pkg.project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, types: [] }, files: ['typed.ts'] }));
-    // The compiler is a tool (the repository's copy); what it type-checks resolves from the scratch project only.
-    typeCheck = timed('TypeScript app: tsc --noEmit', () => runAsync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', pkg.project], { cwd: pkg.project }));
-    const app = path.join(pkg.project, 'app.js');
-    writeFileSync(
-      app,
-      `// A user's CDKTF app: its own stack and provider, the role from the package.
+  );
+  writeFileSync(path.join(pkg.project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, noEmit: true, types: [] }, files: ['typed.ts'] }));
+  // The compiler is a tool (the repository's copy); what it type-checks resolves from the scratch project only.
+  const typeCheck = timed('TypeScript app: tsc --noEmit', () => runAsync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', pkg.project], { cwd: pkg.project }));
+  const app = path.join(pkg.project, 'app.js');
+  writeFileSync(
+    app,
+    `// A user's CDKTF app: its own stack and provider, the role from the package.
 const { App, TerraformStack, TerraformVariable } = require('cdktf');
 const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
 const { ${CONSTRUCT} } = require(${JSON.stringify(pkgJson.name)});
@@ -180,34 +194,20 @@ const externalId = new TerraformVariable(stack, 'external_id', { type: 'string',
 new ${CONSTRUCT}(stack, 'role', { externalId: externalId.stringValue });
 app.synth();
 `,
-    );
-    must('node app.js', await timed('CDKTF app: synth (node app.js)', () => runAsync(process.execPath, [app], { cwd: pkg.project, env: { ...process.env, ...pkg.recordEnv } })));
-    stackDir = path.join(pkg.project, 'cdktf.out', 'stacks', 'mine');
+  );
+  const synth = await timed('CDKTF app: synth (node app.js)', () => runAsync(process.execPath, [app], { cwd: pkg.project, env: { ...process.env, ...pkg.recordEnv } }));
+  const stackDir = path.join(pkg.project, 'cdktf.out', 'stacks', 'mine');
+  let plan: RunResult | null = null;
+  if (synth.code === 0) {
     const env = { ...moto.env, ...pkg.recordEnv, TF_VAR_external_id: SECRET };
-    must('terraform init', await timed('CDKTF app: terraform init', () => terraformAsync(stackDir, ['init', '-input=false', '-no-color'], env)));
-    plan = await timed('CDKTF app: terraform plan', () => terraformAsync(stackDir, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], env));
-  }, 300000);
+    const init = await timed('CDKTF app: terraform init', () => terraformAsync(stackDir, ['init', '-input=false', '-no-color'], env));
+    plan = init.code === 0 ? await timed('CDKTF app: terraform plan', () => terraformAsync(stackDir, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], env)) : init;
+  }
+  return { typeCheck: await typeCheck, synth, stackDir, plan };
+}
 
-  it('a TypeScript app type-checks against the package\'s declarations', async () => {
-    const r = await typeCheck;
-    expect({ code: r.code, output: r.output.trim() }).toEqual({ code: 0, output: '' });
-  });
-
-  it('synthesized a stack holding the role', () => {
-    expect(existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(true);
-  });
-
-  it('plan exits 2 (changes): the role, its policy and the validation step are to be created', () => {
-    expect({ code: plan.code, tail: plan.code === 2 ? '' : plan.output.slice(-3000) }).toEqual({ code: 2, tail: '' });
-    const text = flat(plan.output);
-    expect(text).toMatch(/aws_iam_role\.[\w.[\]"]+ will be created/);
-    // The step finds the installed CLI: a construct that looked for it where only a checkout has it would plan none.
-    expect(text).toMatch(/terraform_data\.sync_step[\w.[\]"]* will be created/);
-    expect(plan.output).not.toContain(SECRET);
-  });
-});
-
-test('HCL that uses the module inside node_modules plans the step with the CLI beside it (the README says so)', async () => {
+/** HCL in the scratch project that sources the module inside node_modules (the README's first way), planned. */
+async function planFromNodeModules(): Promise<RunResult> {
   const root = path.join(pkg.project, 'infra');
   mkdirSync(root);
   writeFileSync(
@@ -224,15 +224,42 @@ output "sync_step_status" { value = module.conductorone_role.sync_step_status }
 `,
   );
   const env = { ...moto.env, ...pkg.recordEnv, TF_VAR_external_id: SECRET };
-  must('terraform init', await terraformAsync(root, ['init', '-input=false', '-no-color'], env));
-  const plan = await timed('HCL from node_modules: terraform plan', () => terraformAsync(root, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], env));
+  const init = await terraformAsync(root, ['init', '-input=false', '-no-color'], env);
+  if (init.code !== 0) return init;
+  return timed('HCL from node_modules: terraform plan', () => terraformAsync(root, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], env));
+}
+
+describe('a scratch CDKTF app imports the construct from the package, synthesizes and plans', () => {
+  it('a TypeScript app type-checks against the package\'s declarations', () => {
+    expect({ code: scratch.typeCheck.code, output: scratch.typeCheck.output.trim() }).toEqual({ code: 0, output: '' });
+  });
+
+  it('node app.js synthesized a stack holding the role', () => {
+    expect({ code: scratch.synth.code, stderr: scratch.synth.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(existsSync(path.join(scratch.stackDir, 'cdk.tf.json'))).toBe(true);
+  });
+
+  it('plan exits 2 (changes): the role, its policy and the validation step are to be created', () => {
+    const plan = scratch.plan;
+    if (!plan) throw new Error(`nothing to plan: node app.js exited ${scratch.synth.code}`);
+    expect({ code: plan.code, tail: plan.code === 2 ? '' : plan.output.slice(-3000) }).toEqual({ code: 2, tail: '' });
+    const text = flat(plan.output);
+    expect(text).toMatch(/aws_iam_role\.[\w.[\]"]+ will be created/);
+    // The step finds the installed CLI: a construct that looked for it where only a checkout has it would plan none.
+    expect(text).toMatch(/terraform_data\.sync_step[\w.[\]"]* will be created/);
+    expect(plan.output).not.toContain(SECRET);
+  });
+});
+
+test('HCL that uses the module inside node_modules plans the step with the CLI beside it (the README says so)', () => {
+  const plan = fromNodeModules;
   expect({ code: plan.code, tail: plan.code === 2 ? '' : plan.output.slice(-3000) }).toEqual({ code: 2, tail: '' });
   const text = flat(plan.output);
   expect(text).toMatch(/module\.conductorone_role\.terraform_data\.sync_step\[0\] will be created/);
   // The module's sync_step_status output, as plan prints a string (quotes escaped).
   const argv = JSON.stringify(['node', path.join(pkg.packageDir, 'connector', 'bin', 'c1-aws.js'), 'step']).replace(/[\\"]/g, '\\$&');
   expect(text).toContain(`validate: runs ${argv}`);
-}, 120000);
+});
 
 rootLifecycle('the copied-HCL repository (examples/single-account + the module from the package, connector_command = the installed CLI)', {
   root: () => hcl,
