@@ -7,21 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { MODULE_DIR } from '../connector/src/package-root';
 import { ConductoroneAwsRole, ConductoroneAwsRoleConfig } from './generated/modules/conductorone_aws_role';
 
 export type ConductorOneAwsRoleProps = ConductoroneAwsRoleConfig;
 
-const MODULE = path.join('modules', 'conductorone-aws-role');
-
-/**
- * The module folder of this checkout or installed package: the first ancestor of this file holding it (stacks/ in the
- * repository, dist/stacks/ in the package).
- */
-export function moduleDirectory(from = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, MODULE, 'main.tf'))) return path.join(dir, MODULE);
-    if (path.dirname(dir) === dir) throw new Error(`${MODULE}/main.tf not found above ${from}`);
-  }
+/** The module folder of this checkout or installed package (found from the package root, as the CLI finds it). */
+export function moduleDirectory(): string {
+  return MODULE_DIR;
 }
 
 /** The module's inputs and outputs (interface.json, generated from variables.tf and outputs.tf). */

@@ -27,6 +27,15 @@ export interface RootSpec {
   externalIdVariable?: string;
   /** A name for the temp copy of the repository (default: the temp dir itself), e.g. one a shell would run. */
   workName?: string;
+  /** The folder the module and `example` are copied from (default: this repository; e.g. an installed npm package). */
+  from?: string;
+  /**
+   * Link the repository's connector/ beside the module, as in a checkout, so the module's default connector_command
+   * finds the CLI (default true). False = a team's repository holding only the HCL: the root sets connector_command.
+   */
+  linkConnector?: boolean;
+  /** More environment for every terraform run (and the step it starts). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface TerraformRoot {
@@ -47,19 +56,20 @@ export interface TerraformRoot {
 export async function prepareRoot(moto: Moto, spec: RootSpec): Promise<TerraformRoot> {
   const work = spec.workName ? path.join(tempDir('c1-root-'), spec.workName) : tempDir('c1-root-');
   mkdirSync(work, { recursive: true });
-  cpSync(path.join(REPO_ROOT, 'modules/conductorone-aws-role'), path.join(work, 'modules/conductorone-aws-role'), {
+  const from = spec.from ?? REPO_ROOT;
+  cpSync(path.join(from, 'modules/conductorone-aws-role'), path.join(work, 'modules/conductorone-aws-role'), {
     recursive: true,
     filter: (src) => !/[/\\](\.terraform|tests)$/.test(src),
   });
-  symlinkSync(path.join(REPO_ROOT, 'connector'), path.join(work, 'connector'));
+  if (spec.linkConnector !== false) symlinkSync(path.join(REPO_ROOT, 'connector'), path.join(work, 'connector'));
   const rel = spec.at ?? spec.example ?? 'examples/snippet';
   const dir = path.join(work, rel);
   mkdirSync(dir, { recursive: true });
-  if (spec.example) cpSync(path.join(REPO_ROOT, spec.example), dir, { recursive: true, filter: (src) => !/[/\\]\.terraform/.test(src) && !/\.tfstate/.test(src) });
+  if (spec.example) cpSync(path.join(from, spec.example), dir, { recursive: true, filter: (src) => !/[/\\]\.terraform/.test(src) && !/\.tfstate/.test(src) });
   for (const [name, text] of Object.entries(spec.files ?? {})) writeFileSync(path.join(dir, name), text);
   const captured: string[] = [];
   const tf = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const r = await terraformAsync(dir, [...args, '-no-color'], { ...moto.env, [`TF_VAR_${spec.externalIdVariable ?? 'external_id'}`]: spec.externalId, ...env });
+    const r = await terraformAsync(dir, [...args, '-no-color'], { ...moto.env, ...spec.env, [`TF_VAR_${spec.externalIdVariable ?? 'external_id'}`]: spec.externalId, ...env });
     captured.push(r.output);
     return r;
   };

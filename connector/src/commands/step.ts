@@ -26,9 +26,10 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { openPrivateAppend } from '../files';
+import { PACKAGE_ROOT } from '../package-root';
 
 /** The CLI entry the children run (the same one Terraform started this process with, wherever it was installed). */
-export const CLI_ENTRY = path.resolve(__dirname, '..', '..', 'bin', 'c1-aws.js');
+export const CLI_ENTRY = path.join(PACKAGE_ROOT, 'connector', 'bin', 'c1-aws.js');
 
 export const STEP_KINDS = ['validate', 'sync'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { PACKAGE_ROOT } from '../package-root';
 
 /** Strongest first: a report lists what can grant more access before what can only read. */
 export const ACCESS_LEVELS = ['Permissions management', 'Write', 'Read', 'List'] as const;
@@ -27,7 +28,7 @@ let catalogue: ActionCatalogue | undefined;
 let flat: CatalogueAction[] | undefined;
 
 export function actionCatalogue(): ActionCatalogue {
-  catalogue ??= JSON.parse(readFileSync(path.join(__dirname, 'actions.json'), 'utf8')) as ActionCatalogue;
+  catalogue ??= JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'connector', 'src', 'policy', 'actions.json'), 'utf8')) as ActionCatalogue;
   return catalogue;
 }
 

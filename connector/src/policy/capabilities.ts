@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import manifest from '../../../modules/conductorone-aws-role/policies/capabilities.json';
+import { MODULE_DIR } from '../package-root';
 
-export const POLICIES_DIR = path.resolve(__dirname, '..', '..', '..', 'modules', 'conductorone-aws-role', 'policies');
+export const POLICIES_DIR = path.join(MODULE_DIR, 'policies');
 
 export type CapabilityId = keyof typeof manifest.capabilities;
 export type Toggle = 'organizations' | 'identity_center' | 'provisioning';
