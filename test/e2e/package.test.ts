@@ -162,7 +162,7 @@ interface ScratchApp {
 }
 
 /**
- * A user's CDKTF app in the scratch project: plain node requires the package (its own stack and provider, the role
+ * A user's CDKTF app in the scratch project: plain node requires the package (its own stack, the role
  * from the package), synthesizes, and Terraform plans the stack; beside it, the same exports type-checked as a
  * TypeScript user sees them (the package's .d.ts, strict, no skipLibCheck, no extra options).
  */
@@ -184,13 +184,12 @@ void arn;
   const app = path.join(pkg.project, 'app.js');
   writeFileSync(
     app,
-    `// A user's CDKTF app: its own stack and provider, the role from the package.
+    `// A user's CDKTF app: its own stack, the role from the package. No provider package: the module's AWS provider
+// takes its settings from the environment, as Terraform does for any module without a provider block.
 const { App, TerraformStack, TerraformVariable } = require('cdktf');
-const { AwsProvider } = require('@cdktf/provider-aws/lib/provider');
 const { ${CONSTRUCT} } = require(${JSON.stringify(pkgJson.name)});
 const app = new App({ outdir: 'cdktf.out' });
 const stack = new TerraformStack(app, 'mine');
-new AwsProvider(stack, 'aws', {});
 const externalId = new TerraformVariable(stack, 'external_id', { type: 'string', sensitive: true });
 new ${CONSTRUCT}(stack, 'role', { externalId: externalId.stringValue });
 app.synth();
