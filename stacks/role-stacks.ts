@@ -49,7 +49,8 @@ export class ConductorOneStack extends TerraformStack {
         config[camelCase(input.name)] = fixed[input.name];
         continue;
       }
-      const variable = new TerraformVariable(this, input.name, { type: input.type, description: input.description, sensitive: input.sensitive });
+      // Construct ids: outputs keep the plain names (cdktf's outputs file and deploy summary print construct ids).
+      const variable = new TerraformVariable(this, `var_${input.name}`, { type: input.type, description: input.description, sensitive: input.sensitive });
       variable.overrideLogicalId(input.name);
       // The module's default, null included (which cdktf's config cannot render).
       if (!input.required) variable.addOverride('default', input.default);
@@ -60,7 +61,7 @@ export class ConductorOneStack extends TerraformStack {
     this.role.overrideLogicalId('conductorone_aws_role');
 
     for (const output of outputs) {
-      new TerraformOutput(this, `output_${output.name}`, {
+      new TerraformOutput(this, output.name, {
         value: this.role.interpolationForOutput(output.name),
         description: output.description,
         sensitive: output.sensitive,

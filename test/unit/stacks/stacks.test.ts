@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Testing } from 'cdktf';
+import { App, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { ManagementAccountStack, SingleAccountStack } from '../../../stacks/role-stacks';
 import { REPO_ROOT } from '../../harness/moto';
 import moduleInterface from '../../../modules/conductorone-aws-role/interface.json';
@@ -18,18 +18,18 @@ type Synth = {
   terraform: { backend: { local: { path: string } } };
 };
 
-function synth(kind: 'single' | 'management'): { json: Synth; stackDir: string } {
+function synth(kind: 'single' | 'management'): { json: Synth; stackDir: string; stack: TerraformStack } {
   const app = Testing.app() as App;
   const id = kind === 'single' ? 'conductorone-aws' : 'conductorone-aws-management';
   const stack = kind === 'single' ? new SingleAccountStack(app, id) : new ManagementAccountStack(app, id);
-  return { json: JSON.parse(Testing.synth(stack)) as Synth, stackDir: path.resolve(app.outdir, 'stacks', id) };
+  return { json: JSON.parse(Testing.synth(stack)) as Synth, stackDir: path.resolve(app.outdir, 'stacks', id), stack };
 }
 
 describe.each([
   ['single', { enable_organizations: false, enable_identity_center: false }],
   ['management', { enable_organizations: true, enable_identity_center: true }],
 ] as const)('%s-account stack', (kind, fixed) => {
-  const { json, stackDir } = synth(kind);
+  const { json, stackDir, stack } = synth(kind);
   const call = json.module.conductorone_aws_role;
 
   it('calls the module where it lies (source relative to the folder Terraform runs the stack in)', () => {
@@ -70,6 +70,10 @@ describe.each([
       });
     }
     expect(json.output.external_id.sensitive).toBe(true);
+  });
+
+  it('names each output construct as the output: cdktf deploy --outputs-file and its summary print construct ids', () => {
+    for (const o of moduleInterface.outputs) expect({ [o.name]: stack.node.tryFindChild(o.name) instanceof TerraformOutput }).toEqual({ [o.name]: true });
   });
 
   it("keeps cdktf's default state file (the project folder's terraform.<stack>.tfstate) without naming a path of this machine", () => {
