@@ -176,10 +176,12 @@ resource "aws_iam_role_policies_exclusive" "this" {
 ################################################################################
 
 locals {
-  # The CLI as an argv list, run without a shell: the CLI of this repository when the module is used from it, else
-  # connector_command (e.g. ["c1-aws"] for a CLI on PATH) or the step is off.
+  # The CLI as an argv list, run without a shell: connector_command, else the CLI beside the module (this repository
+  # or the npm package) when the module is used where it lies, else the step is off. A copy Terraform downloaded
+  # (git or registry source, under .terraform/modules/) holds the CLI's file but not its installed dependencies.
   bundled_connector = abspath("${path.module}/../../connector/bin/c1-aws.js")
-  connector_argv    = var.connector_command != null ? var.connector_command : (fileexists(local.bundled_connector) ? ["node", local.bundled_connector] : null)
+  module_downloaded = strcontains(abspath(path.module), "/.terraform/modules/")
+  connector_argv    = var.connector_command != null ? var.connector_command : (!local.module_downloaded && fileexists(local.bundled_connector) ? ["node", local.bundled_connector] : null)
   step_enabled      = var.sync_step != "off" && local.connector_argv != null
 
   sync_snapshot_path = abspath(startswith(var.sync_snapshot_path, "/") ? var.sync_snapshot_path : "${path.root}/${var.sync_snapshot_path}")

@@ -43,7 +43,7 @@ output "sync_step_status" {
   description = "What the validation step does after each change of the role, or why it is off."
   value = (
     var.sync_step == "off" ? "off: sync_step = \"off\"" :
-    local.connector_argv == null ? "off: connector_command is null and ${local.bundled_connector} does not exist (the module is not in the c1-aws repository); set connector_command to the installed CLI (e.g. [\"c1-aws\"]) or sync_step = \"off\"" :
+    local.connector_argv == null ? (local.module_downloaded ? "off: connector_command is null and this module is a copy Terraform downloaded (${abspath(path.module)}), which has no installed CLI; set connector_command to the installed CLI (e.g. [\"c1-aws\"]) or sync_step = \"off\"" : "off: connector_command is null and ${local.bundled_connector} does not exist (the module is not in the c1-aws repository or package); set connector_command to the installed CLI (e.g. [\"c1-aws\"]) or sync_step = \"off\"") :
     format("%s: runs %s (validate%s) %s", var.sync_step, jsonencode(concat(local.connector_argv, ["step"])), var.sync_step == "sync" ? " and sync" : "", var.sync_assume_role ? "assuming the role with the external ID (report in sync_report_path)" : "with the deployer's credentials")
   )
 }

@@ -112,7 +112,7 @@ variable "sync_snapshot_path" {
 }
 
 variable "connector_command" {
-  description = "The c1-aws CLI as an argv list, run without a shell with the argument \"step\" added: [\"c1-aws\"] for a CLI on PATH, or [\"node\", \"/opt/c1-aws/connector/bin/c1-aws.js\"]. null: [\"node\", \"<repo>/connector/bin/c1-aws.js\"] when the module sits in this repository (modules/conductorone-aws-role), else the step is off (see the sync_step_status output)."
+  description = "The c1-aws CLI as an argv list, run without a shell with the argument \"step\" added: [\"c1-aws\"] for a CLI on PATH, or [\"node\", \"/opt/c1-aws/connector/bin/c1-aws.js\"]. null: [\"node\", \"<root>/connector/bin/c1-aws.js\"], the CLI beside the module, when the module is used where it lies in this repository or in the npm package (node_modules/@c1-aws-kit/conductorone-aws-role); else (a copy, or a git or registry source Terraform downloaded) the step is off: see the sync_step_status output."
   type        = list(string)
   default     = null
 }
