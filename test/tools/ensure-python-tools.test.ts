@@ -174,9 +174,13 @@ describe('the tests (`test`, `scanners`)', () => {
 
   test('the pretest returns while the scanners install in the background; `scanners` waits for it and fails naming its log, once per run', () => {
     const bin = pinnedMotoOnPath();
-    // The scanners' `python3 -m venv` takes 3 s and then fails: a slow install that ends in failure.
+    // The scanners' `python3 -m venv` fails, the first time after 3 s: a slow install that ends in failure.
     const python = readFileSync(path.join(bin, 'python3'), 'utf8').split('\n')[1].replace(/^exec '([^']+)'.*$/, '$1');
-    executable(path.join(bin, 'python3'), `#!/bin/sh\nif [ "$1" = -m ] && [ "$2" = venv ]; then echo "venv refused by the test"; sleep 3; exit 3; fi\nexec '${python}' "$@"\n`);
+    const slow = path.join(work, 'slow-once');
+    executable(
+      path.join(bin, 'python3'),
+      `#!/bin/sh\nif [ "$1" = -m ] && [ "$2" = venv ]; then echo "venv refused by the test"; if [ ! -e '${slow}' ]; then : > '${slow}'; sleep 3; fi; exit 3; fi\nexec '${python}' "$@"\n`,
+    );
     const env = { PATH: `${bin}:${SYSTEM_PATH}` };
 
     const pretest = script(['test'], env);
