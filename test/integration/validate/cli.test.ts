@@ -3,8 +3,8 @@
  * valid against the published schema, and the external ID never in stdout or stderr.
  *
  * Usage errors (exit 2 before any AWS call) run the CLI's `main` in this process with the same argv and environment
- * (`usage`): the child process adds only its start-up (~1 s each), and the way from `main`'s exit code to the
- * process's is proven by the child-process cases here (exit 0, 1, and 2 for a missing external ID).
+ * (`usage`, test/harness/cli-main.ts): a child process adds only its start-up (~1 s each); the way from `main`'s exit
+ * code to the process's is proven by the child-process cases here (exit 0, 1, and 2 for a missing external ID).
  */
 import Ajv from 'ajv';
 import { spawn } from 'node:child_process';
@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildProgram, main } from '../../../connector/src/cli';
+import { buildProgram } from '../../../connector/src/cli';
+import { runMain } from '../../harness/cli-main';
 import schema from '../../../connector/src/validate/report.schema.json';
 import { REPO_ROOT, useMoto } from '../../harness/moto';
 import { createRole, EXTERNAL_ID, roleArn, trustPolicy } from './fixture';
@@ -44,26 +45,12 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-/** The same run as `cli`, through the CLI's `main` in this process (its output captured): for usage errors. */
+/** The same run as `cli`, through the CLI's `main` in this process (test/harness/cli-main.ts): for usage errors. */
 async function usage(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const saved = process.env;
-  process.env = { ...Object.fromEntries(Object.entries(saved).filter(([k]) => !k.startsWith('BATON_'))), ...moto.env, BATON_ROLE_ARN: roleArn(), ...env };
-  for (const [k, v] of Object.entries(process.env)) if (v === undefined) delete process.env[k];
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => ((stdout += String(c)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => ((stderr += String(c)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'c1-aws', 'validate', ...args]);
-    expect(stdout + stderr).not.toContain(EXTERNAL_ID);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-    process.env = saved;
-  }
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  const r = await runMain(['validate', ...args], { ...base, ...moto.env, BATON_ROLE_ARN: roleArn(), ...env });
+  expect(r.stdout + r.stderr).not.toContain(EXTERNAL_ID);
+  return r;
 }
 
 const validReport = new Ajv({ strict: true }).compile(schema);
