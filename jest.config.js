@@ -7,6 +7,8 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   // Tests that drive moto, Terraform or cdktf start child processes; keep the two cores busy, not oversubscribed.
   maxWorkers: 2,
+  // e2e first, the scanner files after them, the rest last (see the file): a fresh clone has no durations to go by.
+  testSequencer: '<rootDir>/test/tools/sequencer.js',
   testTimeout: 120000,
   slowTestThreshold: 30,
   reporters: ['default', '<rootDir>/test/tools/summary-reporter.js'],

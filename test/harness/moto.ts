@@ -1,7 +1,7 @@
 /**
  * A real moto server for tests: started on 127.0.0.1 with a free port, reset between tests, stopped after the file.
  * Uses $MOTO_SERVER, else the moto_server of the project venv (.venv), else the one on PATH: the order
- * test/tools/ensure-python-tools.sh checks the pinned version in (`moto` for the demo, `all` for `npm test`).
+ * test/tools/ensure-python-tools.sh checks the pinned version in (`moto` for the demo, `test` for `npm test`).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

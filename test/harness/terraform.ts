@@ -32,7 +32,7 @@ function writeIfChanged(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
-/** Environment for every terraform/cdktf child: CLI config (mirror), a shared plugin cache, no telemetry. */
+/** Environment for every terraform/cdktf child: CLI config (mirror), no telemetry, less Go GC. */
 export function terraformEnv(): NodeJS.ProcessEnv {
   if (cachedEnv) return cachedEnv;
   // One stable file per user and mirror, rewritten only when its content changes: per-process temp dirs piled up
@@ -41,6 +41,11 @@ export function terraformEnv(): NodeJS.ProcessEnv {
   mkdirSync(dir, { recursive: true });
   const mirror = providerMirror();
   const env: NodeJS.ProcessEnv = { CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
+  // Terraform and the AWS provider are Go programs, and the provider starts 3-5 times per plan/apply/destroy (once per
+  // `terraform test` run), building its whole schema each time: GOGC=400 collects less often, ~20% less CPU for
+  // ~50 MB more per process (terraform plan: 5.8-6.3 s CPU -> 4.6-5.2 s, max RSS 330 -> 380 MB). A caller's own
+  // GOGC is kept.
+  if (!process.env.GOGC) env.GOGC = '400';
   if (mirror) {
     const cfg = path.join(dir, `terraform-${createHash('sha256').update(mirror).digest('hex').slice(0, 12)}.rc`);
     writeIfChanged(

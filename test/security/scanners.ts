@@ -1,8 +1,9 @@
 /**
- * Runs the pinned Python scanners (checkov, parliament, cloudsplaining) of the project venv (.venv, built from
- * test/tools/requirements-{moto,scanners}.txt by `test/tools/ensure-python-tools.sh all`, npm's pretest; the demo's
- * `ensure-python-tools.sh moto` may leave a venv with moto alone, which the pretest completes). Each scanner runs once per test
- * file over all its inputs; the tests assert on the parsed results.
+ * Runs the pinned Python scanners (checkov, parliament, cloudsplaining) of their own venv (.venv/scanners, built from
+ * test/tools/requirements-scanners.txt by `test/tools/ensure-python-tools.sh`). `npm test`'s pretest starts that
+ * install in the background; the first tool asked for here waits for it (`ensure-python-tools.sh scanners`, which also
+ * installs them when nothing did) and throws with the script's message, naming pip's log, when it failed. Each scanner
+ * runs once per test file over all its inputs; the tests assert on the parsed results.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,13 +13,35 @@ import type { PolicyDocument } from '../../connector/src/policy/capabilities';
 import { runAsync } from '../harness/process';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const VENV_BIN = path.join(REPO_ROOT, '.venv', 'bin');
+const SCANNERS_BIN = path.join(REPO_ROOT, '.venv', 'scanners', 'bin');
+const ENSURE = path.join(REPO_ROOT, 'test', 'tools', 'ensure-python-tools.sh');
 
-/** A tool of the project venv; throws (never skips) when the venv is missing, naming the fix. */
+let ensured = false;
+
+/** A tool of the scanners' venv, once the install (the pretest's, in the background, or one made now) is done. */
 export function venvTool(name: string): string {
-  const p = path.join(VENV_BIN, name);
-  if (!existsSync(p)) throw new Error(`${p} is missing: run \`bash test/tools/ensure-python-tools.sh all\` (npm's pretest does)`);
+  if (!ensured) {
+    const started = Date.now();
+    const r = spawnSync('bash', [ENSURE, 'scanners'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20 * 60 * 1000 });
+    if (r.error) throw r.error;
+    if (r.status !== 0) throw new Error(`the scanners are not installed: bash ${path.relative(REPO_ROOT, ENSURE)} scanners exited ${r.status}:\n${r.stderr}`);
+    const waited = Date.now() - started;
+    if (waited > 2000) process.stderr.write(`scanners: waited ${Math.round(waited / 1000)} s for their install\n`);
+    ensured = true;
+  }
+  const p = path.join(SCANNERS_BIN, name);
+  if (!existsSync(p)) throw new Error(`${p} is missing after \`bash test/tools/ensure-python-tools.sh scanners\` succeeded`);
   return p;
+}
+
+/**
+ * The environment of a scanner: Python may keep the bytecode it compiles on import in the scanners' venv (the install
+ * compiles nothing up front, and this machine sets PYTHONDONTWRITEBYTECODE), so only the first run pays for it.
+ */
+function scannerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.PYTHONDONTWRITEBYTECODE;
+  return env;
 }
 
 export interface ParliamentFinding {
@@ -54,6 +77,7 @@ export function scanPolicies(docs: Record<string, PolicyDocument | object>): Pol
   writeFileSync(input, JSON.stringify(docs));
   const r = spawnSync(venvTool('python'), [path.join(__dirname, 'scan_policies.py'), input], {
     encoding: 'utf8',
+    env: scannerEnv(),
     maxBuffer: 64 * 1024 * 1024,
     timeout: 120000,
   });
@@ -149,7 +173,7 @@ export function parseCheckovOutput(text: string): CheckovReport[] {
 export async function checkov(args: string[], cwd: string): Promise<CheckovReport[]> {
   const r = await runAsync(venvTool('checkov'), [...args, '-o', 'json', '--skip-download'], {
     cwd,
-    env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false', LOG_LEVEL: 'ERROR' },
+    env: scannerEnv({ BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false', LOG_LEVEL: 'ERROR' }),
   });
   // 0 = all passed, 1 = failed checks; anything else is a crash.
   if (r.code !== 0 && r.code !== 1) throw new Error(`checkov exited ${r.code}:\n${r.stderr.slice(-4000)}`);

@@ -1,7 +1,8 @@
 /**
- * test/tools/ensure-python-tools.sh decides what the demo (`moto`) and `npm test` (`all`) must install. Each case runs
- * the real script in a copy of test/tools under a temp root (its .venv, lock and log stay there), with real Pythons;
- * nothing is installed: the decisions are read through --dry-run, and the one real install fails before pip starts.
+ * test/tools/ensure-python-tools.sh decides what the demo (`moto`) and `npm test` (`test`: moto now, the scanners in
+ * the background) must install. Each case runs the real script in a copy of test/tools under a temp root (its .venv,
+ * locks and logs stay there), with real Pythons; nothing is installed: the decisions are read through --dry-run, and
+ * the real installs fail before pip starts.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -80,9 +81,11 @@ describe('the pins', () => {
     expect(SCANNER_PINS.map((p) => p.split('==')[0]).sort()).toEqual(['checkov', 'cloudsplaining', 'parliament']);
     expect(SCANNER_PINS.every((p) => /^[\w-]+==\d[\w.]*$/.test(p))).toBe(true);
   });
-  test('npm test installs the scanners (pretest `all`), the demo moto alone (`moto`)', () => {
+  test('npm test installs the scanners (pretest `test`), the demo moto alone (`moto`)', () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.pretest).toBe('bash test/tools/ensure-python-tools.sh all');
+    expect(pkg.scripts.pretest).toBe('bash test/tools/ensure-python-tools.sh test');
+    // The security tests that run a scanner wait for the pretest's background install through `scanners`.
+    expect(readFileSync(path.join(REPO_ROOT, 'test', 'security', 'scanners.ts'), 'utf8')).toMatch(/spawnSync\('bash', \[ENSURE, 'scanners'\]/);
     const demo = readFileSync(path.join(REPO_ROOT, 'test', 'demo', 'demo.ts'), 'utf8');
     expect(demo).toMatch(/'ensure-python-tools\.sh'\), 'moto'\]/);
   });
@@ -143,30 +146,77 @@ describe('the demo (`moto`)', () => {
   });
 });
 
-describe('the tests (`all`)', () => {
-  const stamp = () => createHash('sha256').update(readFileSync(path.join(work, 'test', 'tools', 'requirements-moto.txt'))).update(readFileSync(path.join(work, 'test', 'tools', 'requirements-scanners.txt'))).digest('hex');
+describe('the tests (`test`, `scanners`)', () => {
+  const SCANNERS_VENV = () => path.join(work, '.venv', 'scanners');
+  const stamp = () => createHash('sha256').update(readFileSync(path.join(work, 'test', 'tools', 'requirements-scanners.txt'))).digest('hex');
 
-  test('moto and the scanners into .venv, in one install, even with a pinned moto on PATH', () => {
-    expect(decide('all', { PATH: `${pinnedMotoOnPath()}:${SYSTEM_PATH}` })).toBe(
-      `install: ${[...MOTO_PIN, ...SCANNER_PINS].join(' ')} into ${work}/.venv (not installed there at these pins yet)`,
+  test('moto as the demo takes it (a pinned moto_server on PATH is used), the scanners into a venv of their own', () => {
+    const bin = pinnedMotoOnPath();
+    expect(decide('test', { PATH: `${bin}:${SYSTEM_PATH}` }).split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^ok: .*/moto_server runs the pinned moto ${WANT_MOTO!.replace(/\./g, '\\.')}$`)),
+      `install: ${SCANNER_PINS.join(' ')} into ${SCANNERS_VENV()} (not installed there at these pins yet)`,
+    ]);
+    // Without a moto outside the venv, moto goes into .venv first (the scanners never share its venv).
+    expect(decide('test', { PATH: `${bin}:${SYSTEM_PATH}`, C1_USE_SYSTEM_MOTO: '0' }).split('\n')[0]).toBe(
+      `install: ${MOTO_PIN[0]} into ${work}/.venv (no moto_server outside the venv: C1_USE_SYSTEM_MOTO=0)`,
     );
   });
 
-  test('a venv stamped for both files is left alone until a pin changes', () => {
-    const venv = bareVenv(path.join(work, '.venv'));
-    executable(path.join(venv, 'bin', 'moto_server'), '#!/bin/sh\nexit 1\n');
+  test('a scanners venv stamped for their file is left alone until a pin changes', () => {
+    const venv = bareVenv(SCANNERS_VENV());
     executable(path.join(venv, 'bin', 'checkov'), '#!/bin/sh\nexit 1\n');
     writeFileSync(path.join(venv, '.python-tools.sha256'), `${stamp()}\n`);
-    expect(decide('all', { PATH: SYSTEM_PATH })).toBe(`ok: ${work}/.venv holds ${[...MOTO_PIN, ...SCANNER_PINS].join(' ')}`);
+    expect(decide('scanners', { PATH: SYSTEM_PATH })).toBe(`ok: ${SCANNERS_VENV()} holds ${SCANNER_PINS.join(' ')}`);
     const scanners = path.join(work, 'test', 'tools', 'requirements-scanners.txt');
     writeFileSync(scanners, readFileSync(scanners, 'utf8').replace(/^checkov==.*$/m, 'checkov==0.0.1'));
-    expect(decide('all', { PATH: SYSTEM_PATH })).toMatch(/^install: .*checkov==0\.0\.1 .*\(not installed there at these pins yet\)$/);
+    expect(decide('scanners', { PATH: SYSTEM_PATH })).toMatch(/^install: checkov==0\.0\.1 .*\(not installed there at these pins yet\)$/);
   });
 
+  test('the pretest returns while the scanners install in the background; `scanners` waits for it and fails naming its log, once per run', () => {
+    const bin = pinnedMotoOnPath();
+    // The scanners' `python3 -m venv` fails, the first time after 3 s: a slow install that ends in failure.
+    const python = readFileSync(path.join(bin, 'python3'), 'utf8').split('\n')[1].replace(/^exec '([^']+)'.*$/, '$1');
+    const slow = path.join(work, 'slow-once');
+    executable(
+      path.join(bin, 'python3'),
+      `#!/bin/sh\nif [ "$1" = -m ] && [ "$2" = venv ]; then echo "venv refused by the test"; if [ ! -e '${slow}' ]; then : > '${slow}'; sleep 3; fi; exit 3; fi\nexec '${python}' "$@"\n`,
+    );
+    const env = { PATH: `${bin}:${SYSTEM_PATH}` };
+
+    const pretest = script(['test'], env);
+    expect([pretest.status, pretest.stdout, pretest.stderr]).toEqual([
+      0,
+      '',
+      `python tools: installing ${SCANNER_PINS.join(' ')} into ${SCANNERS_VENV()} in the background; the tests that need them wait for it\n`,
+    ]);
+    // Still installing: its lock is held after the pretest returned.
+    const lock = readdirSync(work).find((f) => f.endsWith('-scanners.lock'));
+    expect(lock).toBeDefined();
+    expect(spawnSync('flock', ['-n', path.join(work, lock!), 'true']).status).toBe(1);
+
+    const waited = script(['scanners'], env);
+    expect(waited.status).toBe(1);
+    const lines = waited.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(`python tools: the background install of ${SCANNER_PINS.join(' ')} into ${SCANNERS_VENV()} failed (exit 3); the last lines of its output:`);
+    const log = /^python tools: the whole output is in (\S+)$/.exec(lines[lines.length - 1])?.[1];
+    expect(log && path.dirname(log)).toBe(work);
+    expect(readFileSync(log!, 'utf8')).toContain('venv refused by the test');
+    expect(lines).toContain('  venv refused by the test');
+
+    // Every test file that asks again gets the same answer at once, without a second attempt.
+    const again = script(['scanners'], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr.split('\n')[0]).toBe(lines[0]);
+    // The next `npm test` tries again.
+    const next = script(['test'], env);
+    expect(next.stderr).toMatch(/in the background; the tests that need them wait for it\n$/);
+    expect(script(['scanners'], env).stderr.split('\n')[0]).toBe(lines[0]);
+  }, 60000);
+
   test('an unknown set is a usage error', () => {
-    const r = script(['scanners'], { PATH: SYSTEM_PATH });
+    const r = script(['everything'], { PATH: SYSTEM_PATH });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("ensure-python-tools: unknown set 'scanners' (moto or all)\n");
+    expect(r.stderr).toBe("ensure-python-tools: unknown set 'everything' (moto, scanners, all or test)\n");
     expect(readdirSync(work)).toEqual(['test']);
   });
 });

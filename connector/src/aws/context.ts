@@ -12,6 +12,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { assumeRoleProvider, AssumeRoleOptions } from './assume-role';
 import { CallCounter } from './call-counter';
+import { retryDelayScale, scaledRetryStrategy } from './retry';
 
 export type RetryMode = 'standard' | 'adaptive';
 
@@ -65,20 +66,27 @@ export function createAwsContext(opts: AwsAccessOptions = {}): AwsContext {
   const ssoRegion = opts.ssoRegion ?? region;
   const calls = opts.calls ?? new CallCounter();
   const retry = retrySettings(opts);
+  // C1_AWS_RETRY_DELAY_SCALE (aws/retry.ts): the same strategy with shorter waits; one per client, as the SDK makes.
+  const scale = retryDelayScale();
+  const retryStrategy = () => scaledRetryStrategy(retry.retryMode, retry.maxAttempts, scale);
   const base = (opts.credentials ?? fromNodeProviderChain()) as AwsCredentialIdentityProvider;
-  const common = {
-    ...retry,
-    ...(opts.requestHandler ? { requestHandler: opts.requestHandler as never } : {}),
+  const common = () => {
+    const strategy = retryStrategy();
+    return {
+      ...retry,
+      ...(strategy ? { retryStrategy: strategy } : {}),
+      ...(opts.requestHandler ? { requestHandler: opts.requestHandler as never } : {}),
+    };
   };
-  const baseSts = new STSClient({ ...common, region, credentials: base });
+  const baseSts = new STSClient({ ...common(), region, credentials: base });
   calls.attach(baseSts);
   const credentials = opts.assume ? assumeRoleProvider(baseSts, opts.assume) : base;
   const clients = {
-    sts: new STSClient({ ...common, region, credentials }),
-    iam: new IAMClient({ ...common, region, credentials }),
-    organizations: new OrganizationsClient({ ...common, region, credentials }),
-    ssoAdmin: new SSOAdminClient({ ...common, region: ssoRegion, credentials }),
-    identityStore: new IdentitystoreClient({ ...common, region: ssoRegion, credentials }),
+    sts: new STSClient({ ...common(), region, credentials }),
+    iam: new IAMClient({ ...common(), region, credentials }),
+    organizations: new OrganizationsClient({ ...common(), region, credentials }),
+    ssoAdmin: new SSOAdminClient({ ...common(), region: ssoRegion, credentials }),
+    identityStore: new IdentitystoreClient({ ...common(), region: ssoRegion, credentials }),
   };
   for (const c of Object.values(clients)) calls.attach(c);
   return {

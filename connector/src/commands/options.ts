@@ -7,6 +7,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { AwsAccessOptions, RetryMode } from '../aws';
+import { retryDelayScale } from '../aws/retry';
 import { parseRoleArn } from '../grammar/arn';
 import { checkNumber, checkString } from '../grammar/check';
 import { checkExternalId } from '../grammar/external-id';
@@ -112,6 +113,7 @@ export function resolveAccess(raw: RawAccessOptions, assume: boolean): ResolvedA
   if (raw.maxAttempts !== undefined && (raw.maxAttempts < 1 || raw.maxAttempts > 20)) {
     throw new UsageError(`--max-attempts must be from 1 to 20 (got ${raw.maxAttempts})`);
   }
+  retryDelayScale(); // C1_AWS_RETRY_DELAY_SCALE, checked before any AWS call
   const externalId = resolveExternalId(raw);
   if (assume && !raw.roleArn) throw new UsageError('assuming the role needs --role-arn (or BATON_ROLE_ARN)');
   if (assume && !externalId) throw new UsageError('assuming the role needs the external ID: BATON_EXTERNAL_ID or --external-id-file');

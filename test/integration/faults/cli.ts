@@ -16,8 +16,10 @@ export interface Run {
  * Retry settings for runs under faults: adaptive, and the connector's default 5 attempts (the proxy spares the last
  * one, so every call gets through). Not more: moto 5.2.1 answers unimplemented calls (identitystore
  * GetGroupMembershipId) with 500, which the SDK retries up to maxAttempts with backoff before the caller's fallback.
+ * The same strategy with its waits (backoff, adaptive rate limiter) at 1/100 (C1_AWS_RETRY_DELAY_SCALE,
+ * connector/src/aws/retry.ts): every retry still happens, without seconds of real waiting between them.
  */
-export const FAULT_RETRY_ENV = { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '5' };
+export const FAULT_RETRY_ENV = { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '5', C1_AWS_RETRY_DELAY_SCALE: '0.01' };
 
 export function startC1(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Run> } {
   // BATON_* settings of the developer's shell must not leak into the run.

@@ -7,6 +7,7 @@ import { AwsContext, createAwsContext } from '../../../connector/src/aws';
 import { grantId } from '../../../connector/src/model/ids';
 import { MOTO_CREDENTIALS, MOTO_REGION, REPO_ROOT, useMoto } from '../../harness/moto';
 import { seedWorld, World } from './world';
+import { runMain } from '../../harness/cli-main';
 
 const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
 // Reset is part of this file's own beforeEach (it reseeds after resetting).
@@ -146,7 +147,9 @@ test.each([
   ['bad wait timeout', ['grant', '--wait-timeout', '0'], /seconds/],
   ['provisioning turned off', ['grant', '--provisioning', 'false', '--entitlement', 'group:arn:aws:iam::123456789012:group/g:member', '--principal-type', 'iam_user', '--principal', 'arn:aws:iam::123456789012:user/u'], /provisioning is turned off/],
 ])('usage error (%s) exits 2', async (_name, args, message) => {
-  const r = await c1(args as string[], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+  // In process (test/harness/cli-main.ts): the child-process cases above prove the exit codes 0 and 2 of the binary.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  const r = await runMain(args as string[], { ...base, ...moto.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(message);
 });

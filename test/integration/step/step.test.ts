@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { REPO_ROOT, useMoto } from '../../harness/moto';
 import { runAsync, RunResult } from '../../harness/process';
 import { createRole, EXTERNAL_ID, roleArn } from '../validate/fixture';
+import { runMain } from '../../harness/cli-main';
 
 const moto = useMoto();
 const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
@@ -118,6 +119,12 @@ test('C1_REPORT as a symlink: never written through; sync does not run (exit 1),
 });
 
 describe('a bad step environment exits 2 naming the variable, before validate runs', () => {
+  test('through the binary, as Terraform runs it', async () => {
+    const r = await step({ BATON_EXTERNAL_ID_SHA256: DIGEST });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/C1_SYNC_STEP is not set/);
+  });
+
   test.each([
     ['C1_SYNC_STEP unset', {}, /C1_SYNC_STEP is not set/],
     ['C1_SYNC_STEP empty', { C1_SYNC_STEP: '' }, /C1_SYNC_STEP must be validate or sync \(got ""\)/],
@@ -127,7 +134,20 @@ describe('a bad step environment exits 2 naming the variable, before validate ru
     ['sync without C1_SNAPSHOT_PATH', { C1_SYNC_STEP: 'sync' }, /C1_SYNC_STEP=sync needs C1_SNAPSHOT_PATH/],
     ['sync as the role without C1_REPORT', { C1_SYNC_STEP: 'sync', C1_SNAPSHOT_PATH: '/tmp/x.json', BATON_EXTERNAL_ID: EXTERNAL_ID }, /needs C1_REPORT/],
   ] as [string, NodeJS.ProcessEnv, RegExp][])('%s', async (_name, env, message) => {
-    const r = await step({ BATON_EXTERNAL_ID_SHA256: env.BATON_EXTERNAL_ID ? undefined : DIGEST, ...env });
+    // In process (test/harness/cli-main.ts), with the environment step() gives the child: the step refuses before
+    // it starts one. The child-process cases above prove the binary's exit codes.
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_') && !k.startsWith('C1_')));
+    const r = await runMain(['step'], {
+      ...base,
+      ...moto.env,
+      BATON_ROLE_ARN: roleArn(),
+      BATON_GLOBAL_AWS_ORGS_ENABLED: 'false',
+      BATON_GLOBAL_AWS_SSO_ENABLED: 'false',
+      BATON_PROVISIONING: 'false',
+      BATON_EXTERNAL_ID_SHA256: env.BATON_EXTERNAL_ID ? undefined : DIGEST,
+      ...env,
+    });
+    expect(r.stdout + r.stderr).not.toContain(EXTERNAL_ID);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\x1b/);

@@ -1,6 +1,10 @@
 /**
  * `c1-aws validate` as a user runs it: a child process with env, against moto. Exit codes 0/1/2, --json parsable and
  * valid against the published schema, and the external ID never in stdout or stderr.
+ *
+ * Usage errors (exit 2 before any AWS call) run the CLI's `main` in this process with the same argv and environment
+ * (`usage`, test/harness/cli-main.ts): a child process adds only its start-up (~1 s each); the way from `main`'s exit
+ * code to the process's is proven by the child-process cases here (exit 0, 1, and 2 for a missing external ID).
  */
 import Ajv from 'ajv';
 import { spawn } from 'node:child_process';
@@ -9,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildProgram } from '../../../connector/src/cli';
+import { runMain } from '../../harness/cli-main';
 import schema from '../../../connector/src/validate/report.schema.json';
 import { REPO_ROOT, useMoto } from '../../harness/moto';
 import { createRole, EXTERNAL_ID, roleArn, trustPolicy } from './fixture';
@@ -38,6 +43,14 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The same run as `cli`, through the CLI's `main` in this process (test/harness/cli-main.ts): for usage errors. */
+async function usage(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  const r = await runMain(['validate', ...args], { ...base, ...moto.env, BATON_ROLE_ARN: roleArn(), ...env });
+  expect(r.stdout + r.stderr).not.toContain(EXTERNAL_ID);
+  return r;
 }
 
 const validReport = new Ajv({ strict: true }).compile(schema);
@@ -111,7 +124,7 @@ describe('provisioning group scope: --provisioning-group-path / --provisioning-g
       [['--provisioning-group-path', '/c1/'], { BATON_EXTERNAL_ID: EXTERNAL_ID }, /--provisioning-group-path only applies with --provisioning/],
     ];
     for (const [args, e, message] of cases) {
-      const r = await cli(args, e);
+      const r = await usage(args, e);
       expect({ args, e, code: r.code, stdout: r.stdout }).toEqual({ args, e, code: 2, stdout: '' });
       expect(r.stderr).toMatch(message);
     }
@@ -125,40 +138,41 @@ describe('provisioning group scope: --provisioning-group-path / --provisioning-g
 });
 
 describe('usage and configuration errors: exit 2 before any AWS call', () => {
+  // Through the real binary: its exit code 2 (the others run `main` in process).
   test('no external ID', async () => {
     const r = await cli([]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toMatch(/validate needs the external ID \(BATON_EXTERNAL_ID or --external-id-file\) or its SHA-256/);
   });
   test('an external ID outside the grammar is refused without echoing it', async () => {
-    const r = await cli([], { BATON_EXTERNAL_ID: 'has a space 0123456789abcdefghijklmn' });
+    const r = await usage([], { BATON_EXTERNAL_ID: 'has a space 0123456789abcdefghijklmn' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/external ID must be .* \(contains a space\)/);
     expect(r.stderr).not.toContain('has a space');
   });
   test("the external ID's length follows the trusted principal: 32 to 65 for ConductorOne's, STS's 2 to 1224 otherwise", async () => {
     const short = 'short-external-id-31-characters';
-    const c1 = await cli([], { BATON_EXTERNAL_ID: short });
+    const c1 = await usage([], { BATON_EXTERNAL_ID: short });
     expect(c1.code).toBe(2);
     expect(c1.stderr).toMatch(/external ID must be 32 to 65 characters .* when ConductorOne's principal is trusted.* \(got 31 characters\)/);
     expect(c1.stderr).not.toContain(short);
-    const other = await cli([], { BATON_EXTERNAL_ID: short, BATON_TRUSTED_PRINCIPAL_ARN: 'arn:aws:iam::123456789012:role/SelfHosted' });
+    const other = await usage([], { BATON_EXTERNAL_ID: short, BATON_TRUSTED_PRINCIPAL_ARN: 'arn:aws:iam::123456789012:role/SelfHosted' });
     expect(other.stderr).not.toMatch(/external ID must be/);
   });
   test('a malformed digest, alone or in a list', async () => {
     for (const value of ['xyz', `${'a'.repeat(64)},`, `${'a'.repeat(64)},xyz`]) {
-      const r = await cli(['--external-id-sha256', value]);
+      const r = await usage(['--external-id-sha256', value]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/--external-id-sha256 must be one or more comma-separated SHA-256 digests/);
     }
   });
   test('a malformed role ARN: the report names the rule, exit 2', async () => {
-    const r = await cli(['--json'], { BATON_EXTERNAL_ID: EXTERNAL_ID, BATON_ROLE_ARN: 'arn:aws:iam:us-east-1:123456789012:role/X' });
+    const r = await usage(['--json'], { BATON_EXTERNAL_ID: EXTERNAL_ID, BATON_ROLE_ARN: 'arn:aws:iam:us-east-1:123456789012:role/X' });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).checks[0]).toMatchObject({ id: 'arn-syntax', status: 'fail', message: expect.stringMatching(/empty region field/) });
   });
   test('Identity Center without Organizations', async () => {
-    const r = await cli(['--global-aws-sso-enabled'], { BATON_EXTERNAL_ID: EXTERNAL_ID });
+    const r = await usage(['--global-aws-sso-enabled'], { BATON_EXTERNAL_ID: EXTERNAL_ID });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/requires --global-aws-orgs-enabled/);
   });
