@@ -229,11 +229,13 @@ function renderDefault(v) {
 
 function renderTables(mod) {
   const lines = [BEGIN, '## Inputs', '', '| Name | Description | Type | Default | Required |', '|------|-------------|------|---------|:--------:|'];
-  for (const v of mod.variables) {
+  // Sorted by name, as terraform-docs does by default (its `sort.by: name`), so its own output matches.
+  const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (const v of [...mod.variables].sort(byName)) {
     lines.push(`| ${anchor('input', v.name)} | ${cell(v.description)} | ${code(v.type.replace(/\s+/g, ' '))} | ${renderDefault(v)} | ${v.required ? 'yes' : 'no'} |`);
   }
   lines.push('', '## Outputs', '', '| Name | Description |', '|------|-------------|');
-  for (const o of mod.outputs) lines.push(`| ${anchor('output', o.name)} | ${cell(o.description)} |`);
+  for (const o of [...mod.outputs].sort(byName)) lines.push(`| ${anchor('output', o.name)} | ${cell(o.description)} |`);
   lines.push(END);
   return lines.join('\n');
 }

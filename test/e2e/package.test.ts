@@ -11,6 +11,7 @@
  * and every file read from the installed package must be one the tarball lists.
  * One pack and one install are shared by the whole file; `timings` are printed at the end.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AwsContext, createAwsContext } from '../../connector/src/aws';
@@ -141,8 +142,12 @@ test('the tarball holds the CLI, the compiled construct, the module with its dat
   expect(required.filter((f) => !pkg.packed.has(f))).toEqual([]);
   const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'modules/conductorone-aws-role/policies/capabilities.json'), 'utf8')) as { capabilities: Record<string, unknown> };
   expect(Object.keys(manifest.capabilities).filter((id) => !pkg.packed.has(`modules/conductorone-aws-role/policies/${id}.json`))).toEqual([]);
-  const unwanted = [...pkg.packed].filter((f) => /^(test|scripts)\/|\/tests\/|(^|\/)\.terraform|\.tfstate|\.tfvars$|\.snapshot\.json$|^node_modules\//.test(f));
-  expect(unwanted).toEqual([]);
+  // An allow-list packs only source files: nothing a run leaves behind (state, plans, tfvars, snapshots, reports,
+  // .env) ships. Every packed file outside dist/ is a file git tracks; dist/ holds only the compiled construct.
+  const tracked = new Set(execFileSync('git', ['ls-files'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n'));
+  expect([...pkg.packed].filter((f) => !f.startsWith('dist/') && !tracked.has(f))).toEqual([]);
+  expect([...pkg.packed].filter((f) => f.startsWith('dist/') && !/\.(js|d\.ts)$/.test(f))).toEqual([]);
+  expect([...pkg.packed].filter((f) => /^(test|scripts|stacks)\/|\/tests\/|^examples\/generated\//.test(f))).toEqual([]);
   // The entry points of package.json exist in the tarball.
   const installed = JSON.parse(readFileSync(path.join(pkg.packageDir, 'package.json'), 'utf8')) as { main: string; types: string; bin: Record<string, string> };
   expect([installed.main, installed.types, ...Object.values(installed.bin)].filter((f) => !pkg.packed.has(f))).toEqual([]);

@@ -14,9 +14,10 @@ import * as path from 'node:path';
 import { GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { AwsContext, createAwsContext } from '../../connector/src/aws';
 import { CAPABILITY_IDS, capability } from '../../connector/src/policy/capabilities';
-import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, REPO_ROOT, startMoto } from '../harness/moto';
+import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, startMoto } from '../harness/moto';
 import { seedTestEstate, TestEstate } from '../harness/seed-estate';
 import { RunResult, tempDir, terraform, terraformEnv } from '../harness/terraform';
+import { CDKTF_CLI, cdktfProject } from '../harness/stacks';
 import defaults from '../../modules/conductorone-aws-role/defaults.json';
 import grammar from '../../modules/conductorone-aws-role/grammar.json';
 
@@ -28,12 +29,13 @@ let moto: Moto;
 let aws: AwsContext;
 let estate: TestEstate;
 let out: string;
+let project: string;
 const captured: string[] = [];
 
 function cdktf(args: string[], vars: Record<string, string> = {}): RunResult {
   const varArgs = Object.entries({ external_id: SECRET, ...vars }).flatMap(([k, v]) => ['--var', `${k}=${v}`]);
-  const r = spawnSync('npx', ['cdktf', ...args, '--output', out, '--skip-provider-lock', ...varArgs], {
-    cwd: REPO_ROOT,
+  const r = spawnSync(CDKTF_CLI, [...args, '--output', out, '--skip-provider-lock', ...varArgs], {
+    cwd: project,
     env: { ...process.env, ...terraformEnv(), ...moto.env, CI: '1', FORCE_COLOR: '0' },
     encoding: 'utf8',
     timeout: 300000,
@@ -86,7 +88,9 @@ beforeAll(async () => {
   aws = createAwsContext({ region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
   // The estate includes the organization (the management stack needs it); moto has an Identity Center instance.
   estate = await seedTestEstate(aws);
-  out = path.join(tempDir('c1-stacks-deploy-'), 'cdktf.out');
+  // A cdktf project of its own: the stacks' local state lands there, not in the repository's (a user's) state file.
+  project = cdktfProject(tempDir('c1-stacks-deploy-'));
+  out = path.join(project, 'cdktf.out');
 }, 120000);
 
 afterAll(async () => {

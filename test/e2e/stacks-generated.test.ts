@@ -45,7 +45,10 @@ test('examples/generated is `cdktf synth --hcl` of the app (run npm run generate
   try {
     const r = await runAsync(CDKTF, ['synth', '--hcl', '--output', fresh], { cwd: REPO_ROOT, env: ENV });
     if (r.code !== 0) throw new Error(r.output.slice(-3000));
-    const committed = files(path.join(REPO_ROOT, 'examples', 'generated'));
+    const fmt = terraform(fresh, ['fmt', '-recursive', '-no-color']);
+    expect(fmt.code).toBe(0);
+    const { 'README.md': readme, ...committed } = files(path.join(REPO_ROOT, 'examples', 'generated'));
+    expect(readme).toContain('npm run generate:stacks');
     expect(Object.keys(committed).sort()).toEqual(['manifest.json', ...STACKS.flatMap((s) => [`stacks/${s}/cdk.tf`, `stacks/${s}/metadata.json`])].sort());
     expect(committed).toEqual(files(fresh));
   } finally {

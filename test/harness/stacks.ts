@@ -5,7 +5,7 @@
  * (<outdir>/stacks/<stack>): the module source in cdk.tf.json is relative to that folder.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './moto';
 
@@ -25,4 +25,20 @@ export function synthStacks(outdir: string, cwd = path.dirname(outdir)): Record<
     if (existsSync(path.join(stacksDir, name, 'cdk.tf.json'))) out[name] = path.join(stacksDir, name);
   }
   return out;
+}
+
+/** The cdktf CLI of this repository (never `npx cdktf` outside it: npx would fetch from the registry). */
+export const CDKTF_CLI = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf');
+
+/**
+ * Makes `dir` a cdktf project running this repository's app (cdktf.json with the app command's paths absolute), so
+ * `cdktf deploy` there keeps the stacks' local state (terraform.<stack>.tfstate) in `dir`, never in the repository,
+ * where a user's own `cdktf deploy` keeps it.
+ */
+export function cdktfProject(dir: string): string {
+  // The app only: no `cdktf get` runs here (terraformModules, codeMakerOutput name folders of the repository).
+  const { terraformModules: _m, codeMakerOutput: _c, ...config } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdktf.json'), 'utf8')) as Record<string, unknown>;
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  writeFileSync(path.join(dir, 'cdktf.json'), `${JSON.stringify({ ...config, app: appCommand().map(quote).join(' ') }, null, 2)}\n`);
+  return dir;
 }

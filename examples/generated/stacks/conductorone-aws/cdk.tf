@@ -20,7 +20,7 @@ variable "region" {
 }
 
 provider "aws" {
-  region = "${var.region}"
+  region = var.region
 }
 
 variable "external_id" {
@@ -123,83 +123,83 @@ variable "sync_assume_role" {
   default     = false
 }
 module "conductorone_aws_role" {
-  additional_external_ids  = "${var.additional_external_ids}"
-  connector_command        = "${var.connector_command}"
+  additional_external_ids  = var.additional_external_ids
+  connector_command        = var.connector_command
   enable_identity_center   = false
   enable_organizations     = false
-  enable_provisioning      = "${var.enable_provisioning}"
-  external_id              = "${var.external_id}"
-  identity_center_region   = "${var.identity_center_region}"
-  max_session_duration     = "${var.max_session_duration}"
-  permissions_boundary_arn = "${var.permissions_boundary_arn}"
-  provisioning_group_arns  = "${var.provisioning_group_arns}"
-  provisioning_group_path  = "${var.provisioning_group_path}"
-  role_name                = "${var.role_name}"
-  role_path                = "${var.role_path}"
-  sync_assume_role         = "${var.sync_assume_role}"
-  sync_snapshot_path       = "${var.sync_snapshot_path}"
-  sync_step                = "${var.sync_step}"
-  tags                     = "${var.tags}"
-  trusted_principal_arn    = "${var.trusted_principal_arn}"
+  enable_provisioning      = var.enable_provisioning
+  external_id              = var.external_id
+  identity_center_region   = var.identity_center_region
+  max_session_duration     = var.max_session_duration
+  permissions_boundary_arn = var.permissions_boundary_arn
+  provisioning_group_arns  = var.provisioning_group_arns
+  provisioning_group_path  = var.provisioning_group_path
+  role_name                = var.role_name
+  role_path                = var.role_path
+  sync_assume_role         = var.sync_assume_role
+  sync_snapshot_path       = var.sync_snapshot_path
+  sync_step                = var.sync_step
+  tags                     = var.tags
+  trusted_principal_arn    = var.trusted_principal_arn
   source                   = "../../../../modules/conductorone-aws-role"
 }
 
 output "role_arn" {
-  value       = "${module.conductorone_aws_role.role_arn}"
+  value       = module.conductorone_aws_role.role_arn
   description = "ARN of the role: enter it in ConductorOne's AWS connector settings (\"Role ARN\")."
   sensitive   = false
 }
 
 output "role_name" {
-  value       = "${module.conductorone_aws_role.role_name}"
+  value       = module.conductorone_aws_role.role_name
   description = "Name of the role."
   sensitive   = false
 }
 
 output "role_unique_id" {
-  value       = "${module.conductorone_aws_role.role_unique_id}"
+  value       = module.conductorone_aws_role.role_unique_id
   description = "Stable unique ID of the role (changes if the role is recreated)."
   sensitive   = false
 }
 
 output "external_id" {
-  value       = "${module.conductorone_aws_role.external_id}"
+  value       = module.conductorone_aws_role.external_id
   description = "The external ID the trust policy requires (sensitive)."
   sensitive   = true
 }
 
 output "enabled_capabilities" {
-  value       = "${module.conductorone_aws_role.enabled_capabilities}"
+  value       = module.conductorone_aws_role.enabled_capabilities
   description = "Sorted ids of the enabled capabilities (policies/capabilities.json)."
   sensitive   = false
 }
 
 output "inline_policy_names" {
-  value       = "${module.conductorone_aws_role.inline_policy_names}"
+  value       = module.conductorone_aws_role.inline_policy_names
   description = "Names of the role's inline policies, one per enabled capability, in capability id order."
   sensitive   = false
 }
 
 output "conductorone_settings" {
-  value       = "${module.conductorone_aws_role.conductorone_settings}"
+  value       = module.conductorone_aws_role.conductorone_settings
   description = "What to enter in ConductorOne's AWS connector settings, keyed as conductorone_integration_aws_v2's arguments."
   sensitive   = false
 }
 
 output "sync_step_status" {
-  value       = "${module.conductorone_aws_role.sync_step_status}"
+  value       = module.conductorone_aws_role.sync_step_status
   description = "What the validation step does after each change of the role, or why it is off."
   sensitive   = false
 }
 
 output "sync_snapshot_path" {
-  value       = "${module.conductorone_aws_role.sync_snapshot_path}"
+  value       = module.conductorone_aws_role.sync_snapshot_path
   description = "Absolute path of the snapshot the sync step writes (sync_step = \"sync\"), else \"\" (not null: Terraform drops null outputs from state and cdktf 0.21 then fails printing them)."
   sensitive   = false
 }
 
 output "sync_report_path" {
-  value       = "${module.conductorone_aws_role.sync_report_path}"
+  value       = module.conductorone_aws_role.sync_report_path
   description = "With sync_assume_role, the file the step writes its validate report (and sync summary) to, since Terraform hides the step's output; else \"\"."
   sensitive   = false
 }
