@@ -57,7 +57,7 @@ export function resolveValidateConfig(raw: RawValidateOptions, source?: OptionSo
   const { toggles, ssoRegion, memberRole } = resolveFeatures(raw);
   const groupScope = resolveGroupScope(raw, toggles, raw.roleArn, source);
   const stackSetName = raw.memberStackSetName ?? DEFAULT_MEMBER_STACK_SET_NAME;
-  const stackSetErr = checkString('member_stack_set_name', stackSetName, '--member-stack-set-name');
+  const stackSetErr = checkString('stack_set_name', stackSetName, '--member-stack-set-name');
   if (stackSetErr) throw new UsageError(stackSetErr);
   const inspectRoleName = raw.memberInspectRoleName ?? DEFAULT_MEMBER_INSPECT_ROLE_NAME;
   const inspectErr = inspectRoleName === '' ? null : checkString('role_name', inspectRoleName, '--member-inspect-role-name');

@@ -34,7 +34,12 @@ const SHOW = 10;
 export interface MemberAccountRow {
   accountId: string;
   name: string;
-  status: 'ready' | 'not-ready' | 'skipped';
+  /**
+   * ready: seen to be right; not-ready: fails the check; not-targeted: the StackSet does not target the account and no
+   * working member role is there (the user's choice of targets: reported, ConductorOne will not see its IAM, but it
+   * does not fail the check); skipped: not ACTIVE.
+   */
+  status: 'ready' | 'not-ready' | 'not-targeted' | 'skipped';
   reasons: string[];
   stackInstance?: { status: string; detailedStatus?: string; statusReason?: string };
 }
@@ -92,7 +97,8 @@ export const memberAccountsCheck: Check = {
     const rows = await mapLimit(active, CONCURRENCY, async (a): Promise<MemberAccountRow> => {
       const reasons: string[] = [];
       const inst = instances?.get(a.id);
-      if (instances && !inst) reasons.push(`not a target of stack set ${members.stackSetName} (no stack instance: outside its OUs or account filter)`);
+      const untargeted = instances !== undefined && !inst;
+      if (untargeted) reasons.push(`not a target of stack set ${members.stackSetName} (no stack instance: outside its OUs or account filter)`);
       if (inst && (inst.status !== 'CURRENT' || (inst.detailedStatus && inst.detailedStatus !== 'SUCCEEDED'))) {
         reasons.push(`stack instance ${inst.status}${inst.detailedStatus ? `/${inst.detailedStatus}` : ''}${inst.statusReason ? `: ${inst.statusReason}` : ''}`);
       }
@@ -101,7 +107,9 @@ export const memberAccountsCheck: Check = {
       return {
         accountId: a.id,
         name: a.name,
-        status: reasons.length ? 'not-ready' : 'ready',
+        // Not targeted and no working role: reported, not failed. A role made by hand there still counts as ready.
+        status: untargeted ? (reasons.length > 1 || !members.inspectRoleName ? 'not-targeted' : 'ready') : reasons.length ? 'not-ready' : 'ready',
+        ...(untargeted && reasons.length === 1 && members.inspectRoleName ? { reasons: [] } : {}),
         reasons,
         ...(inst ? { stackInstance: { status: inst.status, detailedStatus: inst.detailedStatus, statusReason: inst.statusReason } } : {}),
       };
@@ -155,6 +163,7 @@ export const memberAccountsCheck: Check = {
 
     const ready = rows.filter((r) => r.status === 'ready').length;
     const notReady = rows.filter((r) => r.status === 'not-ready');
+    const notTargeted = rows.filter((r) => r.status === 'not-targeted');
     const details = {
       organizationId: org.id,
       iamAssumeRoleName: members.role.iamAssumeRoleName,
@@ -163,12 +172,16 @@ export const memberAccountsCheck: Check = {
       capabilities,
       ready,
       active: active.length,
+      notTargeted: notTargeted.length,
       accounts: [...rows, ...skipped],
     };
     const skippedText = skipped.length ? `; skipped (not ACTIVE): ${skipped.map((s) => `${s.accountId} (${s.name}, ${s.reasons[0].replace('the account is ', '')})`).join(', ')}` : '';
     const summary = `${ready} of ${active.length} active member account(s) ready (${members.role.iamAssumeRoleName}; ${stackSetNote})`;
-    if (notReady.length === 0) return pass(`${summary}${skippedText}`, details);
+    const untargetedText = notTargeted.length
+      ? `; not targeted by the stack set, so ConductorOne will not read their IAM: ${notTargeted.slice(0, SHOW).map((r) => `${r.accountId} (${r.name})`).join(', ')}${notTargeted.length > SHOW ? ` and ${notTargeted.length - SHOW} more` : ''}`
+      : '';
+    if (notReady.length === 0) return pass(`${summary}${untargetedText}${skippedText}`, details);
     const shown = notReady.slice(0, SHOW).map((r) => `${r.accountId} (${r.name}): ${r.reasons.join('; ')}`);
-    return fail(`${summary}; not ready: ${shown.join(' | ')}${notReady.length > SHOW ? ` | and ${notReady.length - SHOW} more` : ''}${skippedText}`, details);
+    return fail(`${summary}; not ready: ${shown.join(' | ')}${notReady.length > SHOW ? ` | and ${notReady.length - SHOW} more` : ''}${untargetedText}${skippedText}`, details);
   },
 };

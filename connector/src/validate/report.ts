@@ -17,7 +17,8 @@ export function formatReport(report: ValidateReport): string {
     // Member accounts: one row per account that is not ready, and per skipped one (names come from AWS: escaped).
     const rows = c.id === 'member-accounts' ? ((c.details?.accounts as MemberAccountRow[] | undefined) ?? []) : [];
     for (const r of rows.filter((x) => x.status !== 'ready')) {
-      lines.push(`       ${r.status === 'skipped' ? 'skipped  ' : 'NOT READY'} ${r.accountId} ${visible(r.name)}: ${visible(r.reasons.join('; '))}`);
+      const mark = { 'not-ready': 'NOT READY', 'not-targeted': 'untargeted', skipped: 'skipped' }[r.status as 'not-ready' | 'not-targeted' | 'skipped'];
+      lines.push(`       ${mark.padEnd(10)} ${r.accountId} ${visible(r.name)}: ${visible(r.reasons.join('; '))}`);
     }
   });
   const failed = report.checks.filter((c) => c.status === 'fail').length;

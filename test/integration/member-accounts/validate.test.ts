@@ -50,16 +50,19 @@ test('the report says exactly which member accounts are ready and why the others
   expect(rows[estate.roleRemoved!].status).toBe('not-ready');
   expect(rows[estate.roleRemoved!].reasons.join()).toMatch(/no role named ConductorOneMemberAccess/);
   expect(rows[estate.wrongTrust!].reasons.join()).toMatch(/trust policy: .* not exactly the management role/);
-  expect(rows[estate.outsideTargets!].reasons.join()).toMatch(/not a target of stack set ConductorOneMemberAccess/);
+  // Outside the targets: reported (ConductorOne will not read its IAM) but not a failure: the targets are the user's choice.
+  expect(rows[estate.outsideTargets!]).toMatchObject({ status: 'not-targeted', reasons: [expect.stringMatching(/not a target of stack set ConductorOneMemberAccess/), expect.stringMatching(/no role named/)] });
   expect(rows[estate.suspended!]).toMatchObject({ status: 'skipped' });
   expect(rows[MANAGEMENT_ACCOUNT]).toBeUndefined();
-  expect(check.details).toMatchObject({ ready: estate.ready.length, active: estate.ready.length + 3, iamAssumeRoleName: MEMBER_ROLE_NAME, organizationId: estate.organizationId });
+  expect(check.message).toMatch(new RegExp(`not targeted by the stack set, so ConductorOne will not read their IAM: ${estate.outsideTargets} \\(outside-targets\\)`));
+  expect(check.details).toMatchObject({ ready: estate.ready.length, active: estate.ready.length + 3, notTargeted: 1, iamAssumeRoleName: MEMBER_ROLE_NAME, organizationId: estate.organizationId });
   expect(check.message).toMatch(new RegExp(`^${estate.ready.length} of ${estate.ready.length + 3} active member account\\(s\\) ready`));
 
   // The human form: the summary, then one row per account that is not ready, and the skipped one.
   const human = await c1(['validate'], env());
   expect(human.stdout).toMatch(/FAIL {2}Member accounts +\d of \d active member account\(s\) ready/);
-  for (const a of [estate.roleRemoved!, estate.wrongTrust!, estate.outsideTargets!]) expect(human.stdout).toMatch(new RegExp(`NOT READY ${a} `));
+  for (const a of [estate.roleRemoved!, estate.wrongTrust!]) expect(human.stdout).toMatch(new RegExp(`NOT READY +${a} `));
+  expect(human.stdout).toMatch(new RegExp(`untargeted +${estate.outsideTargets} outside-targets: not a target`));
   expect(human.stdout).toMatch(new RegExp(`skipped +${estate.suspended} closed: the account is (SUSPENDED|PENDING_CLOSURE)`));
   for (const a of estate.ready) expect(human.stdout).not.toMatch(new RegExp(`NOT READY ${a}`));
 }, 180_000);
@@ -85,7 +88,7 @@ test.each([
   [['--iam-assume-role-name', '/conductorone/X'], /--iam-assume-role-name takes the path without its leading \//],
   [['--iam-assume-role-name', `p/${'x'.repeat(65)}`], /--iam-assume-role-name \(its name after the last \/\) must be 1 to 64 characters .*\(got 65 characters\)/],
   [['--iam-assume-role-name', 'a b/X'], /--iam-assume-role-name \(its path, "\/a b\/"\) must start and end with \/.*contains a space/],
-  [['--member-stack-set-name', '1bad'], /--member-stack-set-name must be 1 to 128 characters, a letter first/],
+  [['--member-stack-set-name', '1bad'], /--member-stack-set-name must be 1 to 128 characters: a letter, then letters, digits and hyphens/],
   [['--global-aws-orgs-enabled', 'false', '--global-aws-cross-account-iam-enabled'], /--global-aws-cross-account-iam-enabled requires --global-aws-orgs-enabled/],
 ])('bad input %j: exit 2 naming the input and the rule, before any AWS call', async (args, message) => {
   // An endpoint nothing listens on: any AWS call would fail differently (and slowly).
