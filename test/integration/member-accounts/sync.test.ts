@@ -4,10 +4,14 @@
  * without it moto hands out credentials for any role). The estate: test/harness/seed-members.ts.
  */
 import Ajv from 'ajv';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runAsync } from '../../harness/process';
 import { createAwsContext, AwsContext } from '../../../connector/src/aws';
 import { syncAws, Snapshot } from '../../../connector/src/sync';
 import schema from '../../../connector/src/sync/snapshot.schema.json';
-import { useMoto, MOTO_REGION } from '../../harness/moto';
+import { useMoto, MOTO_REGION, REPO_ROOT } from '../../harness/moto';
 import { startMissingRoleProxy, MissingRoleProxy } from '../../harness/missing-role-proxy';
 import { EXTERNAL_ID, MANAGEMENT_ACCOUNT, MANAGEMENT_ROLE_ARN, MEMBER_ROLE_NAME, MemberEstate, seedMemberEstate } from '../../harness/seed-members';
 
@@ -86,4 +90,27 @@ test('AWS calls per member account stay within 2 of a single-account sync', asyn
   const perAccount = (total - singleCalls - orgCalls) / members;
   expect(perAccount).toBeLessThanOrEqual(singleCalls + 2);
   expect(calls['sts:AssumeRole']).toBeGreaterThanOrEqual(members);
+}, 120_000);
+
+test('the CLI as the Terraform step runs it (env only): exit 0, the member warnings, the summary line', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'c1-members-'));
+  const out = path.join(dir, 'snapshot.json');
+  const env = {
+    ...process.env,
+    ...moto.env,
+    AWS_ENDPOINT_URL: proxy.endpoint,
+    AWS_ACCESS_KEY_ID: estate.deployerKeys.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: estate.deployerKeys.secretAccessKey,
+    BATON_ROLE_ARN: MANAGEMENT_ROLE_ARN,
+    BATON_EXTERNAL_ID: EXTERNAL_ID,
+    BATON_GLOBAL_AWS_ORGS_ENABLED: 'true',
+    BATON_IAM_ASSUME_ROLE_NAME: MEMBER_ROLE_NAME,
+  };
+  const run = await runAsync(process.execPath, [path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js'), 'sync', '-o', out], { env, timeoutMs: 120_000 });
+  expect(run.code).toBe(0);
+  expect(run.stderr).toMatch(new RegExp(`member accounts: IAM read in ${estate.ready.length} of ${estate.ready.length + 3}`));
+  expect(run.stderr).toMatch(new RegExp(`member-accounts: account ${estate.roleRemoved} \\(member-000\\): its IAM is left out: cannot assume`));
+  const snap = JSON.parse(readFileSync(out, 'utf8')) as Snapshot;
+  expect(snap.resources.filter((r) => r.id.resourceType === 'account_iam')).toHaveLength(estate.ready.length + 3);
+  rmSync(dir, { recursive: true, force: true });
 }, 120_000);
