@@ -13,6 +13,13 @@ import { canonicalJson } from './coverage';
 
 const ALLOWED_KEYS = new Set(['Sid', 'Effect', 'Principal', 'Action', 'Condition']);
 
+/** "the condition StringEquals on aws:PrincipalOrgID, sts:ExternalId" (operators and keys, no values), or "no condition". */
+function conditionShape(c: unknown): string {
+  if (!c || typeof c !== 'object') return 'no condition';
+  const parts = Object.entries(c as Record<string, unknown>).map(([op, block]) => `${op} on ${block && typeof block === 'object' ? Object.keys(block).join(', ') : '?'}`);
+  return parts.length ? `the condition ${parts.join('; ')}` : 'no condition';
+}
+
 export function memberTrustProblems(policy: unknown, managementRoleArn: string, organizationId: string): string[] {
   let statements: RawStatement[];
   try {
@@ -40,7 +47,8 @@ export function memberTrustProblems(policy: unknown, managementRoleArn: string, 
       problems.push(`${label} lets in ${JSON.stringify(s.Principal)}, not exactly the management role ${managementRoleArn}`);
     }
     if (canonicalJson(s.Action) !== canonicalJson('sts:AssumeRole')) problems.push(`${label} allows ${JSON.stringify(s.Action)}, not exactly sts:AssumeRole`);
-    if (canonicalJson(s.Condition) !== wanted) problems.push(`${label} has the condition ${JSON.stringify(s.Condition ?? null)}, not exactly StringEquals aws:PrincipalOrgID ${organizationId}`);
+    // Keys only, never values: a member trust may hold the tenant's external ID (the docs' child-account policy does).
+    if (canonicalJson(s.Condition) !== wanted) problems.push(`${label} has ${conditionShape(s.Condition)}, not exactly StringEquals aws:PrincipalOrgID ${organizationId}`);
   });
   if (allows === 0) problems.push('it has no Allow statement: nobody can assume the role');
   if (problems.length) return problems;

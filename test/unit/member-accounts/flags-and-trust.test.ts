@@ -72,6 +72,13 @@ describe('the member role trust: exactly the management role, aws:PrincipalOrgID
     expect(memberTrustProblems(doc(statement), MGMT, ORG).join('; ')).toMatch(problem);
   });
 
+  test('a condition value (it may be the external ID) never appears in a problem', () => {
+    const secret = 'tenant-external-id-0123456789abcdef0123';
+    const problems = memberTrustProblems(doc({ ...good, Condition: { StringEquals: { 'sts:ExternalId': secret } } }), MGMT, ORG).join('; ');
+    expect(problems).toMatch(/the condition StringEquals on sts:ExternalId, not exactly/);
+    expect(problems).not.toContain(secret);
+  });
+
   test('a Deny of the management role fails: it cannot get in', () => {
     expect(memberTrustProblems(doc(good, { Effect: 'Deny', Principal: { AWS: MGMT }, Action: 'sts:AssumeRole' }), MGMT, ORG).join()).toMatch(/cannot assume it: ExplicitlyDenied/);
   });
