@@ -1,5 +1,5 @@
 /**
- * Check 7 (member accounts on): for every ACTIVE member account of the organization, is the member role there and
+ * Check 8 (member accounts on): for every ACTIVE member account of the organization, is the member role there and
  * right? Judged from what the deployer can see, with the deployer's own credentials:
  *   - the StackSet's instances (cloudformation:ListStackInstances on --member-stack-set-name): the account is a
  *     target and the last operation there succeeded (CURRENT / SUCCEEDED), or why not;

@@ -9,4 +9,4 @@ import { roleExistsCheck } from './check-role';
 import { trustPolicyCheck } from './check-trust';
 import type { Check } from './types';
 
-export const CHECKS: readonly Check[] = [arnSyntaxCheck, roleExistsCheck, trustPolicyCheck, permissionsCheck, organizationsCheck, identityCenterCheck, memberAccountsCheck, assumeCheck];
+export const CHECKS: readonly Check[] = [arnSyntaxCheck, roleExistsCheck, trustPolicyCheck, permissionsCheck, organizationsCheck, identityCenterCheck, assumeCheck, memberAccountsCheck];
