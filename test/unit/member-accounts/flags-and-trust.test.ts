@@ -1,13 +1,15 @@
 /**
  * Member accounts, offline: when member-account IAM is read (baton-aws's rule), how --iam-assume-role-name splits
- * into IAM path and name, the member role's trust judgement, and the management role's needed
- * member_accounts_access statement with its condition.
+ * into IAM path and name, the member role's trust judgement, the management role's needed member_accounts_access
+ * statement with its condition, and diff across accounts whose IAM was not read.
  */
 import { parseIamAssumeRoleName, resolveFeatures } from '../../../connector/src/commands/options';
 import { UsageError } from '../../../connector/src/errors';
 import { capability, renderCapability } from '../../../connector/src/policy/capabilities';
 import { checkCoverage, neededActions } from '../../../connector/src/policy/coverage';
 import { memberTrustProblems } from '../../../connector/src/policy/member-trust';
+import { diffSnapshots, formatDiff } from '../../../connector/src/sync/diff';
+import type { Snapshot } from '../../../connector/src/sync';
 
 describe('baton-aws: member-account IAM is read when Organizations is on and (Identity Center off or the flag on)', () => {
   test.each([
@@ -115,5 +117,41 @@ describe('member_accounts_access: the needed statement and its condition', () =>
   test('every account\'s every role is wider than the member role: excess, named', () => {
     const wide = { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws-us-gov:iam::*:role/*' };
     expect(checkCoverage({ identity: policy(wide) }, needed).excess).toHaveLength(1);
+  });
+});
+
+describe('diff across member accounts', () => {
+  const A = '111111111111';
+  const B = '222222222222';
+  const grant = (account: string, user: string) => {
+    const e = `group:arn:aws:iam::${account}:group/devs:member`;
+    const p = `arn:aws:iam::${account}:user/${user}`;
+    return { id: `${e}:iam_user:${p}`, entitlement: e, principal: { resourceType: 'iam_user' as const, resource: p } };
+  };
+  const snap = (grants: ReturnType<typeof grant>[], missing: string[] = []): Snapshot => ({
+    version: 1,
+    syncedAt: 'x',
+    source: { accountId: '999999999999', partition: 'aws', memberAccounts: [A, B].map((id) => ({ accountId: id, roleArn: `arn:aws:iam::${id}:role/M`, data: missing.includes(id) ? 'missing' : 'synced' })) },
+    resourceTypes: [],
+    resources: [],
+    entitlements: [],
+    grants,
+    warnings: [],
+  });
+
+  test('an account whose IAM a snapshot could not read is not compared: its grants are not "removed"', () => {
+    const before = snap([grant(A, 'alice'), grant(B, 'bob')]);
+    const after = snap([grant(A, 'alice'), grant(A, 'carol')], [B]);
+    const d = diffSnapshots(before, after);
+    expect(d.removed).toEqual([]);
+    expect(d.added.map((c) => c.principal)).toEqual([`iam_user:arn:aws:iam::${A}:user/carol`]);
+    expect(d.notCompared).toEqual([B]);
+    expect(formatDiff(d)).toMatch(new RegExp(`not compared \\(member accounts whose IAM a snapshot could not read\\): ${B}`));
+  });
+
+  test('read in both: a grant gone is removed', () => {
+    const d = diffSnapshots(snap([grant(B, 'bob')]), snap([]));
+    expect(d.removed.map((c) => c.principal)).toEqual([`iam_user:arn:aws:iam::${B}:user/bob`]);
+    expect(d.notCompared).toEqual([]);
   });
 });
