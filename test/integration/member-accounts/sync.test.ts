@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runAsync } from '../../harness/process';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { capability, renderDocument } from '../../../connector/src/policy/capabilities';
 import { createAwsContext, AwsContext } from '../../../connector/src/aws';
 import { syncAws, Snapshot } from '../../../connector/src/sync';
 import schema from '../../../connector/src/sync/snapshot.schema.json';
@@ -113,4 +115,24 @@ test('the CLI as the Terraform step runs it (env only): exit 0, the member warni
   const snap = JSON.parse(readFileSync(out, 'utf8')) as Snapshot;
   expect(snap.resources.filter((r) => r.id.resourceType === 'account_iam')).toHaveLength(estate.ready.length + 3);
   rmSync(dir, { recursive: true, force: true });
+}, 120_000);
+
+test('a failing management-account read still fails the sync (member accounts are fail-soft, the management account is not)', async () => {
+  // A management role without iam_sync: its own GetAccountAuthorizationDetails is denied (moto's authorization mode).
+  const setup = createAwsContext({ credentials: estate.deployerKeys, region: MOTO_REGION, maxAttempts: 1 });
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:user/deployer` }, Action: 'sts:AssumeRole' }] };
+  await setup.iam.send(new CreateRoleCommand({ RoleName: 'NoIamRead', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  const vars = { partition: 'aws', accountId: MANAGEMENT_ACCOUNT, memberRolePath: '/', memberRoleName: MEMBER_ROLE_NAME, organizationId: estate.organizationId };
+  for (const id of ['organizations_sync', 'member_accounts_access'] as const) {
+    await setup.iam.send(new PutRolePolicyCommand({ RoleName: 'NoIamRead', PolicyName: id, PolicyDocument: JSON.stringify(renderDocument(capability(id).document, vars)) }));
+  }
+  setup.destroy();
+  const ctx = createAwsContext({ credentials: estate.deployerKeys, region: MOTO_REGION, maxAttempts: 1, assume: { roleArn: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/NoIamRead`, propagationTimeoutMs: 0 } });
+  try {
+    await expect(syncAws(ctx, { organizations: true, memberAccounts: { iamAssumeRoleName: MEMBER_ROLE_NAME } })).rejects.toMatchObject({ name: 'SyncError', phase: 'IAM users, groups and roles' });
+    // It stopped there: no member account was tried.
+    expect(ctx.calls.count('sts:AssumeRole')).toBe(1);
+  } finally {
+    ctx.destroy();
+  }
 }, 120_000);
