@@ -8,8 +8,10 @@
  *     is exactly the management role + aws:PrincipalOrgID with no external ID (policy/member-trust.ts), and its
  *     permissions are the member capabilities and nothing more (iam_sync, plus iam_provisioning narrowed to the group
  *     path with --member-provisioning), judged by the same coverage rule as the management role (policy/coverage.ts).
- * Ready means all of these were seen to hold; a role that could not be read is not ready ("unverified"): validate
- * passes only what it has checked. Accounts that are not ACTIVE are listed as skipped. The management account needs
+ * Ready means all of these were seen to hold. Where the deployer cannot read the role (the inspect role cannot be
+ * assumed or may not call iam:GetRole, or --member-inspect-role-name is ""), a CURRENT/SUCCEEDED instance of the stack
+ * set is all there is to go on: ready, with verifiedBy "stack-instance" and a note that trust and permissions were not
+ * checked. A role that can be read is always judged on what it is. Accounts that are not ACTIVE are listed as skipped. The management account needs
  * no member role (service-managed StackSets never deploy there; the management role covers it).
  */
 import { GetRoleCommand } from '@aws-sdk/client-iam';
@@ -21,6 +23,7 @@ import type { StackInstanceSummary } from '../aws/cloudformation';
 import { capability, CapabilityId } from '../policy/capabilities';
 import { checkCoverage, IdentityPolicy, neededActions } from '../policy/coverage';
 import { memberTrustProblems } from '../policy/member-trust';
+import { parsePolicy } from '../policy/document';
 import { mapLimit } from '../sync/concurrency';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 import { managedPolicyDocument, rolePolicies } from './role-policies';
@@ -42,7 +45,12 @@ export interface MemberAccountRow {
   status: 'ready' | 'not-ready' | 'not-targeted' | 'skipped';
   reasons: string[];
   stackInstance?: { status: string; detailedStatus?: string; statusReason?: string };
+  /** How a ready account was judged: the member role read and checked, or (the role unreadable) its stack instance. */
+  verifiedBy?: 'role' | 'stack-instance';
+  note?: string;
 }
+
+type Inspection = { readable: true; problems: string[] } | { readable: false; why: string };
 
 const isMissing = (e: unknown) => /^NoSuchEntity(Exception)?$/.test(errorName(e));
 
@@ -95,28 +103,36 @@ export const memberAccountsCheck: Check = {
     const groupScope = { groupArns: [], groupPath: config.groupScope?.groupPath ?? defaults.provisioning_group_path };
 
     const rows = await mapLimit(active, CONCURRENCY, async (a): Promise<MemberAccountRow> => {
-      const reasons: string[] = [];
       const inst = instances?.get(a.id);
       const untargeted = instances !== undefined && !inst;
-      if (untargeted) reasons.push(`not a target of stack set ${members.stackSetName} (no stack instance: outside its OUs or account filter)`);
-      if (inst && (inst.status !== 'CURRENT' || (inst.detailedStatus && inst.detailedStatus !== 'SUCCEEDED'))) {
-        reasons.push(`stack instance ${inst.status}${inst.detailedStatus ? `/${inst.detailedStatus}` : ''}${inst.statusReason ? `: ${inst.statusReason}` : ''}`);
-      }
-      if (!members.inspectRoleName) reasons.push('the role was not read (--member-inspect-role-name is empty): its trust and permissions are unverified');
-      else reasons.push(...(await inspect(a.id)));
-      return {
+      const untargetedReason = `not a target of stack set ${members.stackSetName} (no stack instance: outside its OUs or account filter)`;
+      const stackProblem =
+        inst && (inst.status !== 'CURRENT' || (inst.detailedStatus && inst.detailedStatus !== 'SUCCEEDED'))
+          ? `stack instance ${inst.status}${inst.detailedStatus ? `/${inst.detailedStatus}` : ''}${inst.statusReason ? `: ${inst.statusReason}` : ''}`
+          : undefined;
+      const base = {
         accountId: a.id,
         name: a.name,
-        // Not targeted and no working role: reported, not failed. A role made by hand there still counts as ready.
-        status: untargeted ? (reasons.length > 1 || !members.inspectRoleName ? 'not-targeted' : 'ready') : reasons.length ? 'not-ready' : 'ready',
-        ...(untargeted && reasons.length === 1 && members.inspectRoleName ? { reasons: [] } : {}),
-        reasons,
         ...(inst ? { stackInstance: { status: inst.status, detailedStatus: inst.detailedStatus, statusReason: inst.statusReason } } : {}),
       };
+      const read: Inspection = members.inspectRoleName ? await inspect(a.id) : { readable: false, why: '--member-inspect-role-name is empty' };
+      if (read.readable) {
+        // A role made another way in an untargeted account still counts, when it is right.
+        if (untargeted) return read.problems.length ? { ...base, status: 'not-targeted', reasons: [untargetedReason, ...read.problems] } : { ...base, status: 'ready', reasons: [], verifiedBy: 'role' };
+        const reasons = [...(stackProblem ? [stackProblem] : []), ...read.problems];
+        return { ...base, status: reasons.length ? 'not-ready' : 'ready', reasons, verifiedBy: 'role' };
+      }
+      // The deployer cannot read the role there: the stack instance is all there is to go on (the issue's "where the
+      // deployer can read it"). A succeeded instance of the stack set is ready, and the row says how it was judged.
+      const notRead = `the role was not read (${read.why})`;
+      if (untargeted) return { ...base, status: 'not-targeted', reasons: [untargetedReason, notRead] };
+      if (!instances) return { ...base, status: 'not-ready', reasons: [`${notRead}, and ${stackSetNote}: nothing shows the role is there`] };
+      if (stackProblem) return { ...base, status: 'not-ready', reasons: [stackProblem, notRead] };
+      return { ...base, status: 'ready', reasons: [], verifiedBy: 'stack-instance', note: `${notRead}: judged from the stack instance (CURRENT), so its trust and permissions were not checked` };
     });
 
-    /** Reads the member role through the deployer's role in the account; returns what is wrong with it. */
-    async function inspect(accountId: string): Promise<string[]> {
+    /** Reads the member role through the deployer's role in the account: what is wrong with it, or why it cannot be read. */
+    async function inspect(accountId: string): Promise<Inspection> {
       const inspectArn = `arn:${role.partition}:iam::${accountId}:role/${members!.inspectRoleName}`;
       const expectedArn = `arn:${role.partition}:iam::${accountId}:role${members!.role.path}${members!.role.name}`;
       const reader = createChainedContext(aws, inspectArn, { sessionName: INSPECT_SESSION_NAME });
@@ -125,9 +141,10 @@ export const memberAccountsCheck: Check = {
         try {
           r = (await reader.iam.send(new GetRoleCommand({ RoleName: members!.role.name }))).Role!;
         } catch (e) {
-          if (isMissing(e)) return [`no role named ${members!.role.name} in the account (expected ${expectedArn})`];
-          if (e instanceof AssumeRoleError) return [`the role could not be read: cannot assume ${inspectArn} (${describeAwsError(e.cause)}); its trust and permissions are unverified`];
-          return [`the role could not be read: iam:GetRole failed (${describeAwsError(e)}); its trust and permissions are unverified`];
+          if (isMissing(e)) return { readable: true, problems: [`no role named ${members!.role.name} in the account (expected ${expectedArn})`] };
+          if (e instanceof AssumeRoleError && isAccessDenied(e.cause)) return { readable: false, why: `cannot assume ${inspectArn}: ${describeAwsError(e.cause)}` };
+          if (isAccessDenied(e)) return { readable: false, why: `iam:GetRole as ${inspectArn}: ${describeAwsError(e)}` };
+          throw e;
         }
         const problems: string[] = [];
         if (r.Arn !== expectedArn) problems.push(`the role's ARN is ${r.Arn}, not ${expectedArn} (--iam-assume-role-name's path)`);
@@ -141,8 +158,18 @@ export const memberAccountsCheck: Check = {
           if (b) boundary = { name: `permissions boundary ${b}`, document: await managedPolicyDocument(reader.iam, b) };
         } catch (e) {
           problems.push(`its policies could not be read (${describeAwsError(e)}): its permissions are unverified`);
-          return problems;
+          return { readable: true, problems };
         }
+        // A document that is not a policy cannot be judged: said as such, not as "everything allowed".
+        const unreadable = [...identity, ...(boundary ? [boundary] : [])].flatMap((p) => {
+          try {
+            parsePolicy(p.document);
+            return [];
+          } catch (e) {
+            return [`policy ${p.name} is not a readable policy document (${(e as Error).message.slice(0, 120)})`];
+          }
+        });
+        if (unreadable.length) return { readable: true, problems: [...problems, ...unreadable.map((u) => `permissions: ${u}`)] };
         const needed = neededActions(capabilities.map(capability), { partition: role.partition, accountId }, groupScope);
         const coverage = checkCoverage({ identity, boundary }, needed);
         if (coverage.missing.length) {
@@ -152,10 +179,7 @@ export const memberAccountsCheck: Check = {
         if (coverage.excess.length) {
           problems.push(`permissions: ${coverage.excess.length} statement(s) allow more than ${capabilities.join(' + ')}: ${coverage.excess.slice(0, 3).map((g) => g.statement).join(', ')}`);
         }
-        return problems;
-      } catch (e) {
-        if (isAccessDenied(e)) return [`the role could not be read: ${describeAwsError(e)}; its trust and permissions are unverified`];
-        throw e;
+        return { readable: true, problems };
       } finally {
         reader.destroy();
       }
@@ -176,7 +200,8 @@ export const memberAccountsCheck: Check = {
       accounts: [...rows, ...skipped],
     };
     const skippedText = skipped.length ? `; skipped (not ACTIVE): ${skipped.map((s) => `${s.accountId} (${s.name}, ${s.reasons[0].replace('the account is ', '')})`).join(', ')}` : '';
-    const summary = `${ready} of ${active.length} active member account(s) ready (${members.role.iamAssumeRoleName}; ${stackSetNote})`;
+    const byInstance = rows.filter((r) => r.verifiedBy === 'stack-instance').length;
+    const summary = `${ready} of ${active.length} active member account(s) ready${byInstance ? ` (${byInstance} judged from the stack instance only: the role could not be read)` : ''} (${members.role.iamAssumeRoleName}; ${stackSetNote})`;
     const untargetedText = notTargeted.length
       ? `; not targeted by the stack set, so ConductorOne will not read their IAM: ${notTargeted.slice(0, SHOW).map((r) => `${r.accountId} (${r.name})`).join(', ')}${notTargeted.length > SHOW ? ` and ${notTargeted.length - SHOW} more` : ''}`
       : '';

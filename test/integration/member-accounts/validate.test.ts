@@ -46,7 +46,7 @@ test('the report says exactly which member accounts are ready and why the others
   expect(check.status).toBe('fail');
   expect(run.code).toBe(1);
   const rows = Object.fromEntries((check.details.accounts as MemberAccountRow[]).map((r) => [r.accountId, r]));
-  for (const a of estate.ready) expect(rows[a]).toMatchObject({ status: 'ready', reasons: [], stackInstance: { status: 'CURRENT' } });
+  for (const a of estate.ready) expect(rows[a]).toMatchObject({ status: 'ready', reasons: [], stackInstance: { status: 'CURRENT' }, verifiedBy: 'role' });
   expect(rows[estate.roleRemoved!].status).toBe('not-ready');
   expect(rows[estate.roleRemoved!].reasons.join()).toMatch(/no role named ConductorOneMemberAccess/);
   expect(rows[estate.wrongTrust!].reasons.join()).toMatch(/trust policy: .* not exactly the management role/);
@@ -66,6 +66,20 @@ test('the report says exactly which member accounts are ready and why the others
   expect(human.stdout).toMatch(new RegExp(`skipped +${estate.suspended} closed: the account is (SUSPENDED|PENDING_CLOSURE)`));
   for (const a of estate.ready) expect(human.stdout).not.toMatch(new RegExp(`NOT READY ${a}`));
 }, 180_000);
+
+test('where the caller cannot read the role, the stack instance is all validate goes on, and each row says so', async () => {
+  // --member-inspect-role-name "" (as when the deployer has no role in the member accounts): no role is read.
+  const run = await c1(['validate', '--json'], env({ BATON_MEMBER_INSPECT_ROLE_NAME: '' }));
+  const check = JSON.parse(run.stdout).checks.find((c: { id: string }) => c.id === 'member-accounts');
+  const rows = Object.fromEntries((check.details.accounts as MemberAccountRow[]).map((r) => [r.accountId, r]));
+  // The removed role and the rewritten trust cannot be seen this way: their instances succeeded.
+  for (const a of [...estate.ready, estate.roleRemoved!, estate.wrongTrust!]) {
+    expect(rows[a]).toMatchObject({ status: 'ready', verifiedBy: 'stack-instance', note: expect.stringMatching(/the role was not read .*trust and permissions were not checked/) });
+  }
+  expect(rows[estate.outsideTargets!]).toMatchObject({ status: 'not-targeted' });
+  expect(check.status).toBe('pass');
+  expect(check.message).toMatch(/\(5 judged from the stack instance only: the role could not be read\)/);
+}, 120_000);
 
 test('the management role without member_accounts_access fails the permissions check naming the action', async () => {
   // A different member role name: the management role's sts:AssumeRole statement does not cover it.
