@@ -101,7 +101,7 @@ test.each([
   [['--iam-assume-role-name', 'bad name'], /--iam-assume-role-name \(its name after the last \/\) must be 1 to 64 characters/],
   [['--iam-assume-role-name', '/conductorone/X'], /--iam-assume-role-name takes the path without its leading \//],
   [['--iam-assume-role-name', `p/${'x'.repeat(65)}`], /--iam-assume-role-name \(its name after the last \/\) must be 1 to 64 characters .*\(got 65 characters\)/],
-  [['--iam-assume-role-name', 'a b/X'], /--iam-assume-role-name \(its path, "\/a b\/"\) must start and end with \/.*contains a space/],
+  [['--iam-assume-role-name', 'a b/X'], /--iam-assume-role-name \(its path, before the last \/\) must start and end with \/.*contains a space/],
   [['--member-stack-set-name', '1bad'], /--member-stack-set-name must be 1 to 128 characters: a letter, then letters, digits and hyphens/],
   [['--global-aws-orgs-enabled', 'false', '--global-aws-cross-account-iam-enabled'], /--global-aws-cross-account-iam-enabled requires --global-aws-orgs-enabled/],
 ])('bad input %j: exit 2 naming the input and the rule, before any AWS call', async (args, message) => {
