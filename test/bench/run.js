@@ -4,6 +4,7 @@
  *   1. synth: the cdktf app's synth of both stacks (median) beside `npx cdktf synth`   (npm run bench:synth)
  *   2. sync: calls per API, wall time and peak RSS at 1k and 10k IAM users vs baton-aws (npm run bench:sync)
  *   3. validate: median wall time of the real CLI `c1-aws validate` on a role with provisioning on (npm run bench:validate)
+ *   3b. members: sync of 100 member accounts x 100 IAM users through the member role (npm run bench:members)
  *   4. demo: wall time of `npm run demo` (moto, seed, cdktf deploy with the sync step, destroy)
  * Pass names to run a subset: `npm run bench -- synth demo`. Not a test: nothing here asserts on time.
  */
@@ -16,6 +17,7 @@ const STEPS = {
   synth: ['npm', ['run', '--silent', 'bench:synth']],
   sync: ['npm', ['run', '--silent', 'bench:sync']],
   validate: ['npm', ['run', '--silent', 'bench:validate']],
+  members: ['npm', ['run', '--silent', 'bench:members']],
   demo: ['npm', ['run', '--silent', 'demo']],
 };
 

@@ -34,6 +34,12 @@ export class CallCounter {
     c.middlewareStack.add(record(this.attempts) as never, { step: 'finalizeRequest', name: 'c1CountAttempts' });
   }
 
+  /** Counts one call made outside an SDK client (the CloudFormation Query client). */
+  record(key: string): void {
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    this.attempts.set(key, (this.attempts.get(key) ?? 0) + 1);
+  }
+
   /** Total calls, or calls to one API. */
   count(action?: string): number {
     if (action) return this.calls.get(action) ?? 0;

@@ -12,6 +12,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { assumeRoleProvider, AssumeRoleOptions } from './assume-role';
 import { CallCounter } from './call-counter';
+import { CloudFormationQuery } from './cloudformation';
 import { retryDelayScale, scaledRetryStrategy } from './retry';
 
 export type RetryMode = 'standard' | 'adaptive';
@@ -41,9 +42,13 @@ export interface AwsContext {
   organizations: OrganizationsClient;
   ssoAdmin: SSOAdminClient;
   identityStore: IdentitystoreClient;
+  /** ListStackInstances only (validate's member-account check); see cloudformation.ts. */
+  cloudFormation: CloudFormationQuery;
   /** The credentials every client signs with (assumed-role ones when `assume` was given). */
   credentials: AwsCredentialIdentityProvider;
   calls: CallCounter;
+  /** The options this context was made with (chained contexts reuse its region, retry and handler settings). */
+  options: AwsAccessOptions;
   destroy(): void;
 }
 
@@ -93,11 +98,43 @@ export function createAwsContext(opts: AwsAccessOptions = {}): AwsContext {
     region,
     ssoRegion,
     ...clients,
+    cloudFormation: new CloudFormationQuery(region, credentials, calls, retry.maxAttempts),
     credentials,
     calls,
+    options: { ...opts, region, ssoRegion, calls },
     destroy() {
       baseSts.destroy();
       for (const c of Object.values(clients)) c.destroy();
     },
   };
+}
+
+/** baton-aws's session name for member accounts (aws_client_factory.go), so CloudTrail shows the same as for it. */
+export const CROSS_ACCOUNT_SESSION_NAME = 'BatonCrossAccountSession';
+/** AWS caps a session reached by role chaining at one hour. */
+export const CHAINED_SESSION_MAX_SECONDS = 3600;
+
+export interface ChainOptions {
+  /** Injected for tests (the refresh clock). */
+  now?: () => number;
+  sessionName?: string;
+}
+
+/**
+ * A context in a member account: its credentials come from AssumeRole of `roleArn` made with the parent context's
+ * own session (role chaining, as baton-aws does: no external ID, session BatonCrossAccountSession, 1 h, the most a
+ * chained session may last). They refresh themselves 5 minutes before they expire (assume-role.ts), and the parent's
+ * do too, so a sync longer than an hour keeps going. AccessDenied is not retried (no propagation wait): a member
+ * role either exists and trusts the management role or it does not. Calls count into the parent's counter.
+ */
+export function createChainedContext(parent: AwsContext, roleArn: string, opts: ChainOptions = {}): AwsContext {
+  const credentials = assumeRoleProvider(parent.sts, {
+    roleArn,
+    sessionName: opts.sessionName ?? CROSS_ACCOUNT_SESSION_NAME,
+    durationSeconds: CHAINED_SESSION_MAX_SECONDS,
+    propagationTimeoutMs: 0,
+    now: opts.now,
+  });
+  const { assume: _assume, ...rest } = parent.options;
+  return createAwsContext({ ...rest, credentials, calls: parent.calls });
 }

@@ -150,7 +150,8 @@ export async function runProvision(verb: ProvisionVerb, raw: RawProvisionOptions
       const resolved = planRequest(request);
       if (resolved.kind === 'sso-group') checkResolvedGroupScope(resolved.groupResourceId, allowedGroups, `--sso-group "${raw.ssoGroup}"`);
     }
-    const result = await run(ctx, request, { dryRun, allowedGroups, poll: { timeoutMs: (raw.waitTimeout ?? 300) * 1000 } });
+    const memberAccounts = features.memberRole ? { iamAssumeRoleName: features.memberRole.iamAssumeRoleName } : undefined;
+    const result = await run(ctx, request, { dryRun, allowedGroups, memberAccounts, poll: { timeoutMs: (raw.waitTimeout ?? 300) * 1000 } });
     printResult(result, json, ctx, dryRun, 'grant' in request ? parseGrantId(request.grant) : request);
     process.exitCode = 0;
   } catch (e) {

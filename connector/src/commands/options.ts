@@ -37,8 +37,13 @@ export interface RawFeatureOptions {
   globalAwsOrgsEnabled?: boolean;
   globalAwsSsoEnabled?: boolean;
   globalAwsSsoRegion?: string;
+  globalAwsCrossAccountIamEnabled?: boolean;
+  iamAssumeRoleName?: string;
   provisioning?: boolean;
 }
+
+/** baton-aws's default for --iam-assume-role-name: the role Organizations creates in the accounts it creates. */
+export const DEFAULT_IAM_ASSUME_ROLE_NAME = 'OrganizationAccountAccessRole';
 
 export function addAccessOptions(cmd: Command): Command {
   return cmd
@@ -61,7 +66,45 @@ export function addFeatureOptions(cmd: Command): Command {
     .addOption(new Option('--global-aws-orgs-enabled [bool]', 'AWS Organizations support (the role must be in the management account)').env('BATON_GLOBAL_AWS_ORGS_ENABLED').argParser(bool))
     .addOption(new Option('--global-aws-sso-enabled [bool]', 'IAM Identity Center support (requires Organizations)').env('BATON_GLOBAL_AWS_SSO_ENABLED').argParser(bool))
     .addOption(new Option('--global-aws-sso-region <region>', 'region of the Identity Center instance').env('BATON_GLOBAL_AWS_SSO_REGION').default(defaults.identity_center_region))
+    .addOption(
+      new Option(
+        '--global-aws-cross-account-iam-enabled [bool]',
+        "read member accounts' IAM through --iam-assume-role-name while Identity Center is on; unset, it is read whenever Organizations is on and Identity Center off (baton-aws); false turns it off",
+      )
+        .env('BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED')
+        .argParser(bool),
+    )
+    .addOption(
+      new Option('--iam-assume-role-name <[path/]name>', "the role assumed in each member account, as typed into ConductorOne's \"IAM assume role name\" (a path goes before the name, without the leading /)")
+        .env('BATON_IAM_ASSUME_ROLE_NAME')
+        .default(DEFAULT_IAM_ASSUME_ROLE_NAME),
+    )
     .addOption(new Option('--provisioning [bool]', 'provisioning (grant/revoke) is enabled').env('BATON_PROVISIONING').argParser(bool));
+}
+
+/** The member role as baton-aws builds its ARN: arn:<partition>:iam::<account>:role/<iamAssumeRoleName>. */
+export interface MemberRole {
+  /** As given: [path/]name, no leading slash. */
+  iamAssumeRoleName: string;
+  /** The IAM path, with its leading and trailing slash ("/" when none). */
+  path: string;
+  name: string;
+}
+
+/**
+ * Splits --iam-assume-role-name into the IAM path and name and checks both against grammar.json's role rules,
+ * naming the flag: baton-aws puts the value after "role/", so "conductorone/X" is path /conductorone/, name X.
+ */
+export function parseIamAssumeRoleName(value: string, input = '--iam-assume-role-name'): MemberRole {
+  if (value.startsWith('/')) throw new UsageError(`${input} takes the path without its leading / (baton-aws builds role/<value>): e.g. conductorone/ConductorOneMemberAccess`);
+  const cut = value.lastIndexOf('/');
+  const name = value.slice(cut + 1);
+  const path = cut < 0 ? '/' : `/${value.slice(0, cut + 1)}`;
+  const nameErr = checkString('role_name', name, `${input} (its name after the last /)`);
+  if (nameErr) throw new UsageError(nameErr);
+  const pathErr = checkString('role_path', path, `${input} (its path, before the last /)`);
+  if (pathErr) throw new UsageError(pathErr);
+  return { iamAssumeRoleName: value, path, name };
 }
 
 export interface ResolvedAccess {
@@ -134,6 +177,8 @@ export function resolveAccess(raw: RawAccessOptions, assume: boolean): ResolvedA
 export interface ResolvedFeatures {
   toggles: Toggles;
   ssoRegion: string;
+  /** Set when member-account IAM is read (toggles.member_accounts). */
+  memberRole?: MemberRole;
 }
 
 export function resolveFeatures(raw: RawFeatureOptions): ResolvedFeatures {
@@ -145,8 +190,18 @@ export function resolveFeatures(raw: RawFeatureOptions): ResolvedFeatures {
   if (toggles.identity_center && !toggles.organizations) {
     throw new UsageError('--global-aws-sso-enabled requires --global-aws-orgs-enabled: Identity Center assignments are per account of the organization');
   }
+  if (raw.globalAwsCrossAccountIamEnabled === true && !toggles.organizations) {
+    throw new UsageError('--global-aws-cross-account-iam-enabled requires --global-aws-orgs-enabled: member accounts are the accounts of the organization');
+  }
   const ssoRegion = raw.globalAwsSsoRegion ?? defaults.identity_center_region;
   const err = checkString('region', ssoRegion, '--global-aws-sso-region');
   if (err) throw new UsageError(err);
-  return { toggles, ssoRegion };
+  // Checked even when unused, so a typo fails now rather than the day the feature is switched on.
+  const memberRole = parseIamAssumeRoleName(raw.iamAssumeRoleName ?? DEFAULT_IAM_ASSUME_ROLE_NAME);
+  // baton-aws (config.go, connector.go): account_iam is registered when orgs && (!sso || cross-account-iam). One
+  // departure: an explicit `false` turns member accounts off with Identity Center off too, so a management role
+  // without member-account access (the module's enable_member_accounts = false) can still be validated and synced.
+  const cross = raw.globalAwsCrossAccountIamEnabled;
+  toggles.member_accounts = toggles.organizations && cross !== false && (!toggles.identity_center || cross === true);
+  return { toggles, ssoRegion, ...(toggles.member_accounts ? { memberRole } : {}) };
 }

@@ -74,6 +74,8 @@ export function formatSummary(r: SyncResult, output: string, assumed: boolean): 
   lines.push(`entitlements: ${r.snapshot.entitlements.length}`, `grants: ${r.stats.grants}`, `AWS calls: ${r.stats.totalCalls}`);
   for (const [api, n] of Object.entries(r.stats.calls)) lines.push(`  ${visible(api).padEnd(48)} ${n}`);
   if (r.stats.assignmentStrategy) lines.push(`Identity Center assignments read ${r.stats.assignmentStrategy}`);
+  const members = r.snapshot.source.memberAccounts as { data: string }[] | undefined;
+  if (members) lines.push(`member accounts: IAM read in ${members.filter((m) => m.data === 'synced').length} of ${members.length} (the others are in the warnings)`);
   lines.push(`warnings: ${r.snapshot.warnings.length}`);
   for (const w of r.snapshot.warnings) lines.push(`  ${visible(w.source)}: ${visible(w.message)}`);
   return `${lines.join('\n')}\n`;
@@ -101,7 +103,7 @@ export function register(program: Command): void {
     .action(async (raw: RawSyncOptions) => {
       const assume = raw.roleArn !== undefined;
       const { access } = resolveAccess(raw, assume);
-      const { toggles, ssoRegion } = resolveFeatures(raw);
+      const { toggles, ssoRegion, memberRole } = resolveFeatures(raw);
       const scim = resolveScim(raw);
       const ctx = createAwsContext({ ...access, ssoRegion });
       const reporter = createReporter({ quiet: raw.quiet === true || raw.json === true, tty: process.stderr.isTTY === true, calls: () => ctx.calls.count() });
@@ -109,6 +111,7 @@ export function register(program: Command): void {
         const result = await syncAws(ctx, {
           organizations: toggles.organizations,
           identityCenter: toggles.identity_center,
+          ...(memberRole ? { memberAccounts: { iamAssumeRoleName: memberRole.iamAssumeRoleName } } : {}),
           concurrency: raw.concurrency,
           assignmentStrategy: raw.assignmentStrategy,
           credentialReport: raw.credentialReport !== false,

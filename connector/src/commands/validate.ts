@@ -25,7 +25,13 @@ interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions, RawGro
   wait: number;
   report?: string;
   json?: boolean;
+  memberStackSetName: string;
+  memberInspectRoleName: string;
+  memberProvisioning?: boolean;
 }
+
+export const DEFAULT_MEMBER_STACK_SET_NAME = 'ConductorOneMemberAccess';
+export const DEFAULT_MEMBER_INSPECT_ROLE_NAME = 'OrganizationAccountAccessRole';
 
 const seconds = wholeNumber(0, 3600, 'seconds');
 
@@ -48,8 +54,15 @@ export function resolveValidateConfig(raw: RawValidateOptions, source?: OptionSo
   }
   const principalErr = checkString('trusted_principal_arn', raw.trustedPrincipalArn, '--trusted-principal-arn');
   if (principalErr) throw new UsageError(principalErr);
-  const { toggles, ssoRegion } = resolveFeatures(raw);
+  const { toggles, ssoRegion, memberRole } = resolveFeatures(raw);
   const groupScope = resolveGroupScope(raw, toggles, raw.roleArn, source);
+  const stackSetName = raw.memberStackSetName ?? DEFAULT_MEMBER_STACK_SET_NAME;
+  const stackSetErr = checkString('stack_set_name', stackSetName, '--member-stack-set-name');
+  if (stackSetErr) throw new UsageError(stackSetErr);
+  const inspectRoleName = raw.memberInspectRoleName ?? DEFAULT_MEMBER_INSPECT_ROLE_NAME;
+  const inspectErr = inspectRoleName === '' ? null : checkString('role_name', inspectRoleName, '--member-inspect-role-name');
+  if (inspectErr) throw new UsageError(inspectErr);
+  if (raw.memberProvisioning === true && !toggles.provisioning) throw new UsageError('--member-provisioning needs --provisioning: the member role provisions only what the management role does');
   return {
     roleArn: raw.roleArn,
     externalId,
@@ -64,6 +77,7 @@ export function resolveValidateConfig(raw: RawValidateOptions, source?: OptionSo
     assumeTimeoutMs: raw.assumeTimeout * 1000,
     waitMs: raw.wait * 1000,
     access: { ...access, ssoRegion },
+    ...(memberRole ? { members: { role: memberRole, stackSetName, inspectRoleName, provisioning: raw.memberProvisioning === true } } : {}),
   };
 }
 
@@ -109,6 +123,15 @@ export function register(program: Command): void {
         'BATON_PROVISIONING_GROUP_PATH',
       ),
     )
+    .addOption(
+      new Option('--member-stack-set-name <name>', 'member accounts: the StackSet that deploys the member role (the module\'s member_stack_set_name)').env('BATON_MEMBER_STACK_SET_NAME').default(DEFAULT_MEMBER_STACK_SET_NAME),
+    )
+    .addOption(
+      new Option('--member-inspect-role-name <name>', 'member accounts: the role the caller reads each member account through, to check the member role itself ("" = do not read; the role is then unverified)')
+        .env('BATON_MEMBER_INSPECT_ROLE_NAME')
+        .default(DEFAULT_MEMBER_INSPECT_ROLE_NAME),
+    )
+    .addOption(new Option('--member-provisioning [bool]', "member accounts: the member role also provisions IAM group membership (the module's enable_member_provisioning)").env('BATON_MEMBER_PROVISIONING').argParser(bool))
     .addOption(new Option('--json [bool]', 'print the report as JSON (schema: connector/src/validate/report.schema.json)').env('BATON_VALIDATE_JSON').argParser(bool))
     .action(async (raw: RawValidateOptions) => {
       const config = resolveValidateConfig(raw, (name) => cmd.getOptionValueSource(name));

@@ -5,6 +5,8 @@
  */
 export const RESOURCE_TYPES = {
   account: { id: 'account', displayName: 'Account', traits: ['app'] },
+  /** One per member account whose IAM is read through the member role (baton-aws's id: the account id). */
+  account_iam: { id: 'account_iam', displayName: 'Account IAM', traits: ['app'] },
   iam_user: { id: 'iam_user', displayName: 'IAM User', traits: ['user'] },
   group: { id: 'group', displayName: 'Group', traits: ['group'] },
   role: { id: 'role', displayName: 'IAM Role', traits: ['role'] },

@@ -11,14 +11,20 @@ import { MODULE_DIR } from '../package-root';
 export const POLICIES_DIR = path.join(MODULE_DIR, 'policies');
 
 export type CapabilityId = keyof typeof manifest.capabilities;
-export type Toggle = 'organizations' | 'identity_center' | 'provisioning';
-export type Toggles = Record<Toggle, boolean>;
+export type Toggle = 'organizations' | 'identity_center' | 'provisioning' | 'member_accounts';
+/**
+ * member_accounts: member-account IAM is read through a role in each member account (baton-aws's rule: Organizations
+ * on, and Identity Center off or --global-aws-cross-account-iam-enabled). Optional: absent means off.
+ */
+export type Toggles = Record<Exclude<Toggle, 'member_accounts'>, boolean> & { member_accounts?: boolean };
 
 export interface PolicyStatement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource: string | string[];
+  /** Only member_accounts_access has one (aws:ResourceOrgID); validate requires it exactly as written. */
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 export interface PolicyDocument {
   Version: string;
@@ -73,16 +79,34 @@ export function allCapabilities(): Capability[] {
 
 /** The capabilities the toggles switch on, in id order (the same order the module's output lists them). */
 export function enabledCapabilities(toggles: Toggles): Capability[] {
-  return allCapabilities().filter((c) => c.requires.every((t) => toggles[t]));
+  return allCapabilities().filter((c) => c.requires.every((t) => toggles[t] === true));
 }
 
 export interface RenderVars {
   partition: string;
   accountId: string;
+  /** member_accounts_access's placeholders (the member role, the organization); left as written when absent. */
+  memberRolePath?: string;
+  memberRoleName?: string;
+  organizationId?: string;
 }
 
 // Replacer functions, not strings: String.replace reads $&, $' and $$ in a replacement string as patterns.
-const fill = (text: string, vars: RenderVars) => text.replace(/\$\{partition\}/g, () => vars.partition).replace(/\$\{account_id\}/g, () => vars.accountId);
+function fill(text: string, vars: RenderVars): string {
+  let out = text.replace(/\$\{partition\}/g, () => vars.partition).replace(/\$\{account_id\}/g, () => vars.accountId);
+  const extra: [string, string | undefined][] = [
+    ['member_role_path', vars.memberRolePath],
+    ['member_role_name', vars.memberRoleName],
+    ['organization_id', vars.organizationId],
+  ];
+  for (const [name, value] of extra) if (value !== undefined) out = out.split(`\${${name}}`).join(value);
+  return out;
+}
+
+/** Placeholders a rendered document still holds (a value the caller did not give). */
+export function unfilledPlaceholders(doc: PolicyDocument): string[] {
+  return [...new Set([...JSON.stringify(doc).matchAll(/\$\{([a-z_]+)\}/g)].map((m) => m[1]))].sort();
+}
 
 /** A capability's document with its placeholders filled for one account (un-narrowed: every group). */
 export function renderDocument(doc: PolicyDocument, vars: RenderVars): PolicyDocument {

@@ -28,6 +28,11 @@ export interface NeededAction {
   action: string;
   resource: string;
   capability: CapabilityId;
+  /**
+   * The capability statement's own Condition (member_accounts_access: aws:ResourceOrgID). An Allow with exactly this
+   * condition covers the pair: it is what the module writes. Any other condition still leaves the pair missing.
+   */
+  condition?: Record<string, unknown>;
 }
 
 export interface MissingAction extends NeededAction {
@@ -70,7 +75,7 @@ export function neededActions(capabilities: Capability[], vars: RenderVars, scop
   const out: NeededAction[] = [];
   for (const c of capabilities) {
     for (const s of renderCapability(c, vars, scope).Statement) {
-      for (const action of list(s.Action)) for (const resource of list(s.Resource)) out.push({ action, resource, capability: c.id });
+      for (const action of list(s.Action)) for (const resource of list(s.Resource)) out.push({ action, resource, capability: c.id, ...(s.Condition ? { condition: s.Condition } : {}) });
     }
   }
   return out;
@@ -91,6 +96,8 @@ interface Stmt {
   resources: string[];
   notResource: boolean;
   conditional: boolean;
+  /** The Condition as written, when there is one. */
+  condition?: unknown;
   /** Set when the statement's shape is not understood: as an Allow it counts as allowing everything. */
   unreadable?: string;
 }
@@ -126,6 +133,7 @@ function normalise(s: RawStatement, label: string): Stmt {
     resources,
     notResource: s.NotResource !== undefined,
     conditional: !!s.Condition && Object.keys(s.Condition).length > 0,
+    condition: s.Condition,
   };
 }
 
@@ -284,13 +292,13 @@ export function checkCoverage(input: CoverageInput, needed: NeededAction[]): Cov
       missing.push({ ...n, reason: `denied by ${deny.stmt.label}` });
       continue;
     }
-    const why = allowGap(idAllows, key, n.resource);
+    const why = allowGap(idAllows, key, n.resource, n.condition);
     if (why) {
       missing.push({ ...n, reason: why });
       continue;
     }
     if (bAllows) {
-      const b = boundary!.unreadable.length ? `the boundary cannot be read (${boundary!.unreadable[0].reason})` : allowGap(bAllows, key, n.resource);
+      const b = boundary!.unreadable.length ? `the boundary cannot be read (${boundary!.unreadable[0].reason})` : allowGap(bAllows, key, n.resource, n.condition);
       if (b) missing.push({ ...n, reason: `the permissions boundary does not allow it (${b})` });
     }
   }
@@ -305,10 +313,21 @@ function deniesAll(s: Stmt, resource: string): boolean {
   return s.resources.every((n) => !overlaps(widenVariables(n), resource));
 }
 
-/** Null when an unconditional Allow covers the pair; else why not. */
-function allowGap(allows: Judged[], key: string, resource: string): string | null {
+/** Canonical JSON (keys sorted, one-element lists as their element): two conditions that say the same compare equal. */
+export function canonicalJson(v: unknown): string {
+  const norm = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.length === 1 ? norm(x[0]) : x.map(norm);
+    if (x && typeof x === 'object') return Object.fromEntries(Object.keys(x).sort().map((k) => [k, norm((x as Record<string, unknown>)[k])]));
+    return x;
+  };
+  return JSON.stringify(norm(v));
+}
+
+/** Null when an unconditional Allow (or one with exactly the needed statement's condition) covers the pair; else why not. */
+function allowGap(allows: Judged[], key: string, resource: string, condition?: Record<string, unknown>): string | null {
   const candidates = allows.filter(({ stmt, actions }) => !stmt.unreadable && actions.has(key) && allowsAll(stmt, resource));
   if (candidates.some(({ stmt }) => !stmt.conditional)) return null;
+  if (condition && candidates.some(({ stmt }) => canonicalJson(stmt.condition) === canonicalJson(condition))) return null;
   return candidates.length ? `allowed only under a condition (${candidates[0].stmt.label})` : 'no statement allows it on this resource';
 }
 

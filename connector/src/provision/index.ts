@@ -6,14 +6,20 @@
  * failing; with a scope, the group provisioners first decide it on the group as AWS resolves it (iam-group.ts,
  * sso-group.ts, scope.ts). Permission-set assignments are not group memberships: the scope does not cover them.
  */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsContext } from '../aws';
+import { AssumeRoleError } from '../aws/assume-role';
+import { createChainedContext } from '../aws/context';
+import { describeAwsError, isAccessDenied } from '../aws/errors';
+import { memberRoleArn } from '../sync/aws/member-accounts';
+import { failure } from './aws-errors';
 import { UsageError } from '../errors';
 import { grantAssignment, revokeAssignment } from './assignment';
 import { grantIamGroup, revokeIamGroup } from './iam-group';
 import { checkGroupScope, checkScopePatterns } from './scope';
 import { grantSsoGroup, revokeSsoGroup } from './sso-group';
 import { parseGrantId, parseTarget, ProvisionIds, Target } from './targets';
-import { ProvisionOptions, ProvisionResult, ProvisionVerb } from './types';
+import { ProvisionError, ProvisionOptions, ProvisionResult, ProvisionVerb } from './types';
 
 export * from './types';
 export {
@@ -60,13 +66,46 @@ async function run(verb: ProvisionVerb, ctx: AwsContext, req: ProvisionRequest, 
     throw new UsageError(`the Identity Center ids are in ${region} but the Identity Center clients are in ${ctx.ssoRegion} (--global-aws-sso-region)`);
   }
   switch (t.kind) {
-    case 'iam-group':
-      return verb === 'grant' ? grantIamGroup(ctx, t, opts) : revokeIamGroup(ctx, t, opts);
+    case 'iam-group': {
+      const member = opts.memberAccounts ? await memberContextFor(ctx, t.accountId, opts.memberAccounts.iamAssumeRoleName) : undefined;
+      try {
+        const c = member ?? ctx;
+        return await (verb === 'grant' ? grantIamGroup(c, t, opts) : revokeIamGroup(c, t, opts));
+      } finally {
+        member?.destroy();
+      }
+    }
     case 'sso-group':
       return verb === 'grant' ? grantSsoGroup(ctx, t, opts) : revokeSsoGroup(ctx, t, opts);
     case 'assignment':
       return verb === 'grant' ? grantAssignment(ctx, t, opts) : revokeAssignment(ctx, t, opts);
   }
+}
+
+/**
+ * The member account's context when the group is in another account than the caller's: its member role, by role
+ * chaining (as sync reads it). Undefined for the caller's own account. AccessDenied on the chained AssumeRole (no such
+ * role, or its trust does not let this session in) becomes a ProvisionError naming the account and role.
+ */
+async function memberContextFor(ctx: AwsContext, accountId: string, iamAssumeRoleName: string): Promise<AwsContext | undefined> {
+  let me;
+  try {
+    me = await ctx.sts.send(new GetCallerIdentityCommand({}));
+  } catch (e) {
+    throw failure('sts:GetCallerIdentity', e);
+  }
+  if (me.Account === accountId) return undefined;
+  const partition = (me.Arn ?? '').split(':')[1] || 'aws';
+  const roleArn = memberRoleArn(partition, accountId, iamAssumeRoleName);
+  const member = createChainedContext(ctx, roleArn);
+  try {
+    await member.credentials();
+  } catch (e) {
+    member.destroy();
+    const cause = e instanceof AssumeRoleError ? e.cause : e;
+    throw new ProvisionError(isAccessDenied(cause) ? 'access-denied' : 'aws-error', `cannot reach account ${accountId} through its member role ${roleArn}: ${describeAwsError(cause)}; nothing was changed`);
+  }
+  return member;
 }
 
 export const grant = (ctx: AwsContext, req: ProvisionRequest, opts: ProvisionOptions = {}) => run('grant', ctx, req, opts);

@@ -41,6 +41,12 @@ export interface ProvisionOptions {
    * a spelling outside them is refused before any call. Permission-set assignments are not covered.
    */
   allowedGroups?: string[];
+  /**
+   * Member accounts on (--iam-assume-role-name): an IAM group membership in another account of the organization is
+   * changed through that account's member role, reached by role chaining from the caller's session. The same guard
+   * applies there: the member session's account must be the one both ARNs name, the group's real ARN must match.
+   */
+  memberAccounts?: { iamAssumeRoleName: string };
 }
 
 export type ProvisionErrorCode =

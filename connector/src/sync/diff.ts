@@ -18,7 +18,20 @@ export interface SnapshotDiff {
   removed: GrantChange[];
   /** Same grant, other conditions or expansion. */
   changed: GrantChange[];
+  /**
+   * Member accounts whose IAM one of the snapshots could not read (source.memberAccounts data "missing"): their
+   * grants are not compared, since an absent grant there means "not read", not "revoked".
+   */
+  notCompared: string[];
 }
+
+function missingAccounts(s: Snapshot): string[] {
+  const members = (s.source.memberAccounts as { accountId: string; data: string }[] | undefined) ?? [];
+  return members.filter((m) => m.data === 'missing').map((m) => m.accountId);
+}
+
+/** The account of an IAM grant, from its entitlement's ARN (group:arn:aws:iam::<account>:group/...:member). */
+const grantAccount = (g: Grant) => /:iam::(\d{12}):/.exec(g.entitlement)?.[1];
 
 function describe(g: Grant, snaps: Snapshot[]): GrantChange {
   const principal = resourceKey(g.principal);
@@ -28,6 +41,10 @@ function describe(g: Grant, snaps: Snapshot[]): GrantChange {
 }
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
+  const notCompared = [...new Set([...missingAccounts(before), ...missingAccounts(after)])].sort();
+  const compared = (g: Grant) => !notCompared.includes(grantAccount(g) ?? '');
+  before = { ...before, grants: before.grants.filter(compared) };
+  after = { ...after, grants: after.grants.filter(compared) };
   const old = new Map(before.grants.map((g) => [g.id, g]));
   const now = new Map(after.grants.map((g) => [g.id, g]));
   const same = (a: Grant, b: Grant) => JSON.stringify([a.conditions, a.expandable]) === JSON.stringify([b.conditions, b.expandable]);
@@ -36,13 +53,15 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
     added: after.grants.filter((g) => !old.has(g.id)).map((g) => describe(g, [after])).sort(order),
     removed: before.grants.filter((g) => !now.has(g.id)).map((g) => describe(g, [before])).sort(order),
     changed: after.grants.filter((g) => old.has(g.id) && !same(old.get(g.id)!, g)).map((g) => describe(g, [after, before])).sort(order),
+    notCompared,
   };
 }
 
 /** Human form: one block per principal, `+` added, `-` removed, `~` changed. Names and ids come from AWS: escaped. */
 export function formatDiff(d: SnapshotDiff): string {
   const rows = [...d.added.map((c) => ['+', c] as const), ...d.removed.map((c) => ['-', c] as const), ...d.changed.map((c) => ['~', c] as const)];
-  if (rows.length === 0) return 'no grant changes\n';
+  const skipped = d.notCompared.length ? `not compared (member accounts whose IAM a snapshot could not read): ${d.notCompared.join(', ')}\n` : '';
+  if (rows.length === 0) return `no grant changes\n${skipped}`;
   const byPrincipal = new Map<string, (typeof rows)[number][]>();
   for (const r of rows) byPrincipal.set(r[1].principal, [...(byPrincipal.get(r[1].principal) ?? []), r]);
   const out: string[] = [];
@@ -52,5 +71,5 @@ export function formatDiff(d: SnapshotDiff): string {
     for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) out.push(`  ${sign} ${visible(c.entitlementName)}${c.conditional ? ' (only under conditions)' : ''}  [${visible(c.entitlement)}]`);
   }
   out.push('', `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n${skipped}`;
 }

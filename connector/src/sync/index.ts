@@ -8,6 +8,7 @@ import { isAccessDenied } from '../aws/errors';
 import { awsPhases, AwsPhaseOptions } from './aws/phases';
 import { AwsSyncState, emptyState } from './aws/state';
 import { accountSyncer } from './resources/account';
+import { accountIamSyncer } from './resources/account-iam';
 import { groupSyncer } from './resources/group';
 import { iamUserSyncer } from './resources/iam-user';
 import { identityProviderSyncer } from './resources/identity-provider';
@@ -40,7 +41,7 @@ export interface SyncResult {
   };
 }
 
-export const SYNCERS = [accountSyncer, iamUserSyncer, groupSyncer, roleSyncer, identityProviderSyncer, ssoUserSyncer, ssoGroupSyncer];
+export const SYNCERS = [accountSyncer, accountIamSyncer, iamUserSyncer, groupSyncer, roleSyncer, identityProviderSyncer, ssoUserSyncer, ssoGroupSyncer];
 
 export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<SyncResult> {
   const started = Date.now();
@@ -52,6 +53,8 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     assignmentStrategy: opts.assignmentStrategy ?? 'auto',
     scim: opts.scim,
     credentialReport: opts.credentialReport ?? true,
+    // Member accounts are accounts of the organization: without Organizations there are none to read.
+    memberAccounts: opts.organizations ? opts.memberAccounts : undefined,
   };
   const state: AwsSyncState = emptyState(ctx.ssoRegion);
   const snapshot = await runSync({
@@ -68,7 +71,9 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
       accountAliases: s.aliases,
       organizationId: s.organization?.id,
       identityCenter: s.identityCenter ? { ...s.identityCenter, region: s.ssoRegion, assignmentStrategy: s.assignmentStrategy } : undefined,
-      features: { organizations: phaseOpts.organizations, identityCenter: phaseOpts.identityCenter, scim: phaseOpts.scim !== undefined },
+      features: { organizations: phaseOpts.organizations, identityCenter: phaseOpts.identityCenter, scim: phaseOpts.scim !== undefined, memberAccounts: phaseOpts.memberAccounts !== undefined },
+      // Which member accounts' IAM the snapshot holds, and for the others why not (their data is missing, not empty).
+      ...(s.memberAccounts ? { memberAccounts: s.memberAccounts.map((m) => ({ accountId: m.accountId, roleArn: m.roleArn, data: m.data, ...(m.reason ? { reason: m.reason } : {}) })) } : {}),
     }),
   });
   const calls: Record<string, number> = {};

@@ -6,7 +6,8 @@
  * policy lets this role in (reachable-roles.ts): that role's permissions would be ConductorOne's too.
  */
 import { describeAwsError } from '../aws/errors';
-import { enabledCapabilities, GroupScope, scopeResources } from '../policy/capabilities';
+import { enabledCapabilities, GroupScope, RenderVars, scopeResources } from '../policy/capabilities';
+import { organizationOf } from './organization';
 import { checkCoverage, ExcessGrant, IdentityPolicy, neededActions } from '../policy/coverage';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 import { managedPolicyDocument, rolePolicies } from './role-policies';
@@ -68,7 +69,17 @@ export const permissionsCheck: Check = {
       return fail(`cannot list the account's roles to find those whose trust policy lets this role in: ${describeAwsError(e)}`);
     }
     const capabilities = enabledCapabilities(config.toggles);
-    const vars = { partition: role.partition, accountId: role.accountId };
+    let vars: RenderVars = { partition: role.partition, accountId: role.accountId };
+    if (capabilities.some((c) => c.id === 'member_accounts_access') && config.members) {
+      // member_accounts_access names the member role and the organization: from the flags and Organizations.
+      let organizationId: string;
+      try {
+        organizationId = (await organizationOf(ctx)).id;
+      } catch (e) {
+        return fail(`member accounts are on, and the organization id the role's sts:AssumeRole statement must name cannot be read: organizations:DescribeOrganization failed: ${describeAwsError(e)}`);
+      }
+      vars = { ...vars, memberRolePath: config.members.role.path, memberRoleName: config.members.role.name, organizationId };
+    }
     const scope = config.groupScope ?? DEFAULT_SCOPE;
     const needed = neededActions(capabilities, vars, scope);
     const coverage = checkCoverage({ identity: [...policies.inline, ...policies.attached], boundary }, needed);

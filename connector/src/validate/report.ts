@@ -4,6 +4,7 @@
  */
 import { visible } from '../text';
 import type { ValidateReport } from './types';
+import type { MemberAccountRow } from './check-member-accounts';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 
@@ -13,6 +14,12 @@ export function formatReport(report: ValidateReport): string {
   const lines = [`c1-aws validate ${visible(report.roleArn)}`];
   report.checks.forEach((c, i) => {
     lines.push(`  ${i + 1}. ${MARK[c.status]}  ${titles[i].padEnd(width)}  ${visible(c.message)}`);
+    // Member accounts: one row per account that is not ready, and per skipped one (names come from AWS: escaped).
+    const rows = c.id === 'member-accounts' ? ((c.details?.accounts as MemberAccountRow[] | undefined) ?? []) : [];
+    for (const r of rows.filter((x) => x.status !== 'ready')) {
+      const mark = { 'not-ready': 'NOT READY', 'not-targeted': 'untargeted', skipped: 'skipped' }[r.status as 'not-ready' | 'not-targeted' | 'skipped'];
+      lines.push(`       ${mark.padEnd(10)} ${r.accountId} ${visible(r.name)}: ${visible(r.reasons.join('; '))}`);
+    }
   });
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   lines.push(failed ? `${failed} check(s) failed.` : 'All checks passed.');

@@ -5,7 +5,7 @@ import type { GroupScope, Toggles } from '../policy/capabilities';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
-export type CheckId = 'arn-syntax' | 'role-exists' | 'trust-policy' | 'permissions' | 'organizations' | 'identity-center' | 'assume';
+export type CheckId = 'arn-syntax' | 'role-exists' | 'trust-policy' | 'permissions' | 'organizations' | 'identity-center' | 'member-accounts' | 'assume';
 
 export interface CheckResult {
   id: CheckId;
@@ -41,6 +41,19 @@ export interface ValidateConfig {
   assumeTimeoutMs?: number;
   /** Base credentials, region and retry settings for every call except the assumed one. */
   access: AwsAccessOptions;
+  /** Member accounts (toggles.member_accounts): the member role and how validate finds and reads it. */
+  members?: MemberAccountsConfig;
+}
+
+export interface MemberAccountsConfig {
+  /** --iam-assume-role-name split into IAM path and name. */
+  role: { iamAssumeRoleName: string; path: string; name: string };
+  /** The StackSet that deploys the member role (--member-stack-set-name). */
+  stackSetName: string;
+  /** The role the deployer reads each member account through (--member-inspect-role-name); "" = do not read. */
+  inspectRoleName: string;
+  /** The member role also provisions IAM group membership (--member-provisioning): it must then hold iam_provisioning. */
+  provisioning: boolean;
 }
 
 /** Facts one check learns and later ones use. */
@@ -51,6 +64,8 @@ export interface ValidateState {
   permissionsBoundaryArn?: string;
   /** The external ID to use: given, or found in the trust policy by its digest. Never reported. */
   externalId?: string;
+  /** organizations:DescribeOrganization, once (the member-account checks need it). */
+  organization?: { id: string; managementAccountId?: string };
 }
 
 export interface CheckContext {

@@ -85,7 +85,7 @@ test('a failing check: exit 1, --json parsable and valid against the schema', as
   const report = JSON.parse(r.stdout);
   expect(validReport(report)).toBe(true);
   expect(report.ok).toBe(false);
-  expect(report.checks.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass', 'fail', 'pass', 'skip', 'skip', 'skip']);
+  expect(report.checks.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass', 'fail', 'pass', 'skip', 'skip', 'skip', 'skip']);
 });
 
 describe('provisioning group scope: --provisioning-group-path / --provisioning-group-arns and their env variables', () => {

@@ -40,6 +40,7 @@ describe('a correct role passes', () => {
       organizations: 'skip',
       'identity-center': 'skip',
       assume: 'skip',
+      'member-accounts': 'skip',
     });
     expect(report.ok).toBe(true);
     // moto does not implement the simulator: the result says so instead of failing.
@@ -111,6 +112,7 @@ describe('each broken role fails the right check', () => {
       organizations: 'skip',
       'identity-center': 'skip',
       assume: 'skip',
+      'member-accounts': 'skip',
     });
     expect(check(report, 'arn-syntax').message).toBe('--role-arn role name may hold only letters, digits and _+=,.@- (found "!")');
   });

@@ -76,7 +76,7 @@ test('read capabilities hold no write or permissions-management action', async (
   }
 });
 
-const TOGGLES: Toggle[] = ['organizations', 'identity_center', 'provisioning'];
+const TOGGLES: Toggle[] = ['organizations', 'identity_center', 'provisioning', 'member_accounts'];
 const combinations = Array.from({ length: 2 ** TOGGLES.length }, (_, i) => Object.fromEntries(TOGGLES.map((t, b) => [t, Boolean(i & (1 << b))])) as Record<Toggle, boolean>);
 
 test.each(combinations)('inline policies fit the 10,240-character role quota in the longest partition: %o', (toggles) => {
@@ -91,7 +91,7 @@ test.each(combinations)('inline policies fit the 10,240-character role quota in 
 test('IAM sync is always on; the others follow their toggles', () => {
   const none = enabledCapabilities({ organizations: false, identity_center: false, provisioning: false }).map((c) => c.id);
   expect(none).toEqual(['iam_sync']);
-  const all = enabledCapabilities({ organizations: true, identity_center: true, provisioning: true }).map((c) => c.id);
+  const all = enabledCapabilities({ organizations: true, identity_center: true, provisioning: true, member_accounts: true }).map((c) => c.id);
   expect(all).toEqual([...CAPABILITY_IDS]);
   const provisioningOnly = enabledCapabilities({ organizations: false, identity_center: false, provisioning: true }).map((c) => c.id);
   expect(provisioningOnly).toEqual(['iam_provisioning', 'iam_sync']);

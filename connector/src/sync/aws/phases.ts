@@ -8,6 +8,7 @@ import * as iam from './iam';
 import * as ic from './identity-center';
 import { fetchOrganization } from './organizations';
 import { fetchScimStatus, ScimConfig } from './scim';
+import { fetchMemberAccounts } from './member-accounts';
 import type { AwsSyncState } from './state';
 
 export interface AwsPhaseOptions {
@@ -18,6 +19,8 @@ export interface AwsPhaseOptions {
   scim?: ScimConfig;
   /** Read the credential report (passwords last used); on by default. */
   credentialReport: boolean;
+  /** With Organizations: read every active member account's IAM through this role ([path/]name, baton-aws's form). */
+  memberAccounts?: { iamAssumeRoleName: string; chain?: import('../../aws/context').ChainOptions };
 }
 
 export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncState>[] {
@@ -63,6 +66,16 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       leftOut: "the organization's accounts (only the caller's account is synced)",
       run: (s, p) => fetchOrganization(ctx, s, p),
     });
+    if (o.memberAccounts) {
+      const m = o.memberAccounts;
+      phases.push({
+        name: 'Member accounts IAM',
+        required: false,
+        needs: ['sts:AssumeRole on the member role of each account'],
+        leftOut: "member accounts' IAM",
+        run: (s, p) => fetchMemberAccounts(ctx, s, p, { iamAssumeRoleName: m.iamAssumeRoleName, chain: m.chain, concurrency: o.concurrency, credentialReport: o.credentialReport }),
+      });
+    }
   }
   if (o.identityCenter) {
     const ifInstance = (run: Phase<AwsSyncState>['run']): Phase<AwsSyncState>['run'] => (s, p) => (s.identityCenter ? run(s, p) : Promise.resolve());

@@ -1,5 +1,6 @@
 /** What the AWS fetch phases gather; the resource-type builders read it. Plain data, filled phase by phase. */
 import type { GroupDetail, RoleDetail, UserDetail } from '@aws-sdk/client-iam';
+import type { ResourceId } from '../../model/ids';
 
 export interface SamlProvider {
   arn: string;
@@ -76,6 +77,22 @@ export interface AwsSyncState {
   assignmentStrategy?: 'per-account' | 'per-principal';
   /** userId -> ENABLED / DISABLED from SCIM `active`, for users the Identity Store gave no status. */
   scimStatus: Map<string, string>;
+  /** The parent of this state's IAM resources: the account (default) or, in a member account, its account_iam. */
+  iamParent?: ResourceId;
+  /** Member accounts whose IAM was to be read through the member role (--iam-assume-role-name); see member-accounts.ts. */
+  memberAccounts?: MemberAccountIam[];
+}
+
+/** One active member account: its IAM read through the member role, or why it could not be. */
+export interface MemberAccountIam {
+  accountId: string;
+  name: string;
+  roleArn: string;
+  /** synced: its IAM is in the snapshot; missing: it is not (the role is missing or denied), see `reason`. */
+  data: 'synced' | 'missing';
+  reason?: string;
+  /** The account's IAM, in the same shape as the management account's (users, groups, roles, providers...). */
+  iam?: AwsSyncState;
 }
 
 export function emptyState(ssoRegion: string): AwsSyncState {

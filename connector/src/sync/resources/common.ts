@@ -2,8 +2,27 @@
 import type { Tag } from '@aws-sdk/client-iam';
 import type { ResourceId } from '../../model/ids';
 import type { AwsSyncState } from '../aws/state';
+import type { ResourceBatch } from '../types';
 
-export const accountRef = (s: AwsSyncState): ResourceId => ({ resourceType: 'account', resource: s.accountId });
+export const accountRef = (s: AwsSyncState): ResourceId => s.iamParent ?? { resourceType: 'account', resource: s.accountId };
+
+/**
+ * A resource type's builder over the management account's IAM and every member account's that was read (each
+ * member account's resources are children of its account_iam resource, as baton-aws's).
+ */
+export function acrossAccounts(build: (s: AwsSyncState) => ResourceBatch): (s: AwsSyncState) => ResourceBatch {
+  return (s) => {
+    const out: Required<ResourceBatch> = { resources: [], entitlements: [], grants: [], warnings: [] };
+    for (const state of [s, ...(s.memberAccounts ?? []).flatMap((m) => (m.iam ? [m.iam] : []))]) {
+      const b = build(state);
+      out.resources.push(...b.resources);
+      out.entitlements.push(...b.entitlements);
+      out.grants.push(...b.grants);
+      out.warnings.push(...(b.warnings ?? []));
+    }
+    return out;
+  };
+}
 
 export const iso = (d: Date | undefined): string | undefined => d?.toISOString();
 

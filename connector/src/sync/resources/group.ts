@@ -3,11 +3,11 @@ import { entitlementId, grantId, GRANTABLE_TO, RESOURCE_TYPES, ResourceId, SLUGS
 import type { ResourceTypeSyncer } from '../engine';
 import type { AwsSyncState } from '../aws/state';
 import type { Entitlement, Grant, Resource } from '../types';
-import { accountRef, compact, iso } from './common';
+import { accountRef, acrossAccounts, compact, iso } from './common';
 
 export const groupSyncer: ResourceTypeSyncer<AwsSyncState> = {
   type: RESOURCE_TYPES.group,
-  build(s) {
+  build: acrossAccounts((s) => {
     const resources: Resource[] = [];
     const entitlements: Entitlement[] = [];
     // GAAD lists a user's groups by name; IAM group names are unique per account, case-insensitively.
@@ -33,5 +33,5 @@ export const groupSyncer: ResourceTypeSyncer<AwsSyncState> = {
       }
     }
     return { resources, entitlements, grants };
-  },
+  }),
 };

@@ -3,7 +3,7 @@ import { RESOURCE_TYPES } from '../../model/ids';
 import type { ResourceTypeSyncer } from '../engine';
 import type { AwsSyncState } from '../aws/state';
 import type { Resource } from '../types';
-import { accountRef, compact, iso, tagsOf } from './common';
+import { accountRef, acrossAccounts, compact, iso, tagsOf } from './common';
 
 /** Emails: the user name when it is one (primary), then the `email` tag (baton-aws's rule). */
 export function iamUserEmails(userName: string, tags: Record<string, string> | undefined): { address: string; primary: boolean }[] {
@@ -16,7 +16,7 @@ export function iamUserEmails(userName: string, tags: Record<string, string> | u
 
 export const iamUserSyncer: ResourceTypeSyncer<AwsSyncState> = {
   type: RESOURCE_TYPES.iam_user,
-  build(s) {
+  build: acrossAccounts((s) => {
     const resources = s.users.map((u): Resource => {
       const tags = tagsOf(u.Tags);
       const lastUsed = s.passwordLastUsed.get(u.Arn!);
@@ -39,5 +39,5 @@ export const iamUserSyncer: ResourceTypeSyncer<AwsSyncState> = {
       };
     });
     return { resources, entitlements: [], grants: [] };
-  },
+  }),
 };

@@ -3,11 +3,11 @@ import { RESOURCE_TYPES } from '../../model/ids';
 import type { ResourceTypeSyncer } from '../engine';
 import type { AwsSyncState } from '../aws/state';
 import type { Resource } from '../types';
-import { accountRef, compact } from './common';
+import { accountRef, acrossAccounts, compact } from './common';
 
 export const identityProviderSyncer: ResourceTypeSyncer<AwsSyncState> = {
   type: RESOURCE_TYPES.identity_provider,
-  build(s) {
+  build: acrossAccounts((s) => {
     const saml = s.samlProviders.map(
       (p): Resource => ({
         id: { resourceType: 'identity_provider', resource: p.arn },
@@ -26,5 +26,5 @@ export const identityProviderSyncer: ResourceTypeSyncer<AwsSyncState> = {
       }),
     );
     return { resources: [...saml, ...oidc], entitlements: [], grants: [] };
-  },
+  }),
 };

@@ -11,7 +11,7 @@ import { parsePolicy, toArray } from '../../policy/document';
 import { principalAccess } from '../../policy/trust';
 import type { AwsSyncState } from '../aws/state';
 import type { Entitlement, Grant, Resource, SyncWarning } from '../types';
-import { accountRef, compact, iso, tagsOf } from './common';
+import { accountRef, acrossAccounts, compact, iso, tagsOf } from './common';
 
 /** The external ID is a secret shared with the trusted party: keep that the condition exists, never its value. */
 function redact(value: unknown): unknown {
@@ -165,5 +165,5 @@ function roleProfile(r: RoleDetail, trust: TrustAnalysis): Record<string, unknow
 
 export const roleSyncer: ResourceTypeSyncer<AwsSyncState> = {
   type: RESOURCE_TYPES.role,
-  build: (s) => buildRoles(s),
+  build: acrossAccounts((s) => buildRoles(s)),
 };
