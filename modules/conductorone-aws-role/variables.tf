@@ -230,11 +230,8 @@ variable "member_role_path" {
 
 variable "member_account_targets" {
   description = "Where the StackSet deploys the member role. organizational_unit_ids: OU ids (ou-...) or the root id (r-...); left out = the organization's root, i.e. every member account. account_ids with account_filter_type \"INTERSECTION\" (only these accounts of the OUs) or \"DIFFERENCE\" (every account of the OUs but these); account_filter_type \"NONE\" (the default) takes no account_ids. The management account never gets a stack instance: this role covers it."
-  type = object({
-    organizational_unit_ids = optional(list(string))
-    account_ids             = optional(list(string))
-    account_filter_type     = optional(string, "NONE")
-  })
+  # One line with commas: the stacks copy the type expression as written (interface.json).
+  type     = object({ organizational_unit_ids = optional(list(string)), account_ids = optional(list(string)), account_filter_type = optional(string, "NONE") })
   default  = {}
   nullable = false
 
@@ -288,14 +285,9 @@ variable "member_stack_set_name" {
 
 variable "member_stack_set_operation_preferences" {
   description = "How the StackSet rolls the member role out. The defaults suit organizations of hundreds of accounts: every account at once (max_concurrent_percentage 100), regions in parallel, and an account that fails does not stop the others (failure_tolerance_percentage 90; concurrency_mode SOFT_FAILURE_TOLERANCE, used when instances are created, keeps failures from lowering the concurrency)."
-  type = object({
-    failure_tolerance_percentage = optional(number, 90)
-    max_concurrent_percentage    = optional(number, 100)
-    region_concurrency_type      = optional(string, "PARALLEL")
-    concurrency_mode             = optional(string, "SOFT_FAILURE_TOLERANCE")
-  })
-  default  = {}
-  nullable = false
+  type        = object({ failure_tolerance_percentage = optional(number, 90), max_concurrent_percentage = optional(number, 100), region_concurrency_type = optional(string, "PARALLEL"), concurrency_mode = optional(string, "SOFT_FAILURE_TOLERANCE") })
+  default     = {}
+  nullable    = false
 
   validation {
     condition     = var.member_stack_set_operation_preferences.failure_tolerance_percentage == null ? false : (var.member_stack_set_operation_preferences.failure_tolerance_percentage >= 0 && var.member_stack_set_operation_preferences.failure_tolerance_percentage <= 100 && floor(var.member_stack_set_operation_preferences.failure_tolerance_percentage) == var.member_stack_set_operation_preferences.failure_tolerance_percentage)
