@@ -218,7 +218,12 @@ locals {
       PolicyName = local.capabilities[id].policy_name
       PolicyDocument = merge(local.member_rendered[id], {
         Statement = [for s in local.member_rendered[id].Statement : merge(s, {
-          Resource = [for r in(contains(local.capabilities[id].scoped_statements, try(s.Sid, "")) ? [local.member_group_scope] : flatten([s.Resource])) : { "Fn::Sub" = r }]
+          # The document's shape kept (a string stays one Fn::Sub, a list a list; a scoped statement gets the scope as
+          # a list, as this role's does). A tuple indexed, not a conditional: the two shapes are different types.
+          Resource = [
+            { "Fn::Sub" = flatten([s.Resource])[0] },
+            [for r in(contains(local.capabilities[id].scoped_statements, try(s.Sid, "")) ? [local.member_group_scope] : flatten([s.Resource])) : { "Fn::Sub" = r }],
+          ][can(tolist(s.Resource)) || contains(local.capabilities[id].scoped_statements, try(s.Sid, "")) ? 1 : 0]
         })]
       })
     }
@@ -402,7 +407,8 @@ resource "terraform_data" "sync_step" {
     sensitive(local.external_id_digests),
     [var.sync_step, local.sync_snapshot_path, var.sync_assume_role, var.identity_center_region],
     # The member role's template and targets: validate checks the member accounts again after they change.
-    [for s in aws_cloudformation_stack_set.member : sha256(s.template_body)],
+    # From the configuration, not the stack set's attribute: known at plan even when the stack set is replaced.
+    var.enable_member_accounts ? sha256(jsonencode(local.member_template)) : "",
     [local.member_ou_ids, var.member_account_targets],
   ]
 

@@ -14,7 +14,7 @@ import manifest from '../../modules/conductorone-aws-role/policies/capabilities.
 
 const REPO = path.resolve(__dirname, '../..');
 const MODULE = 'modules/conductorone-aws-role';
-const VALIDATED_EXAMPLES = ['single-account', 'management-account-identity-center', 'provisioning'];
+const VALIDATED_EXAMPLES = ['single-account', 'management-account-identity-center', 'provisioning', 'organization-member-accounts'];
 /** Needs conductorone/conductorone, which the offline mirror lacks: fmt (a parse) and an argument check only. */
 const FORMAT_ONLY_EXAMPLES = ['conductorone-provider'];
 const EXAMPLES = [...VALIDATED_EXAMPLES, ...FORMAT_ONLY_EXAMPLES];

@@ -106,6 +106,10 @@ run "whole_organization_by_default" {
     error_message = "Partition and account are CloudFormation's pseudo parameters."
   }
   assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.member[0].template_body).Resources.ConductorOneMemberRole.Properties.Policies[0].PolicyDocument.Statement[0].Resource == { "Fn::Sub" = "*" }
+    error_message = "A Resource written as one string stays one (the document's shape is kept)."
+  }
+  assert {
     condition     = [for s in jsondecode(aws_cloudformation_stack_set.member[0].template_body).Resources.ConductorOneMemberRole.Properties.Policies[0].PolicyDocument.Statement : s.Action] == [for s in jsondecode(file("policies/iam_sync.json")).Statement : s.Action]
     error_message = "The member role's actions are iam_sync.json's."
   }
