@@ -321,6 +321,9 @@ describe('trusted access on', () => {
       expect({ label, role: (await memberRole(a.id)) !== null }).toEqual({ label, role: false });
     }
     expect(await iamInventory(aws)).toEqual(before);
+    // The stack set, its instances and the step are gone from state (DeleteStackSet succeeded: it refuses a non-empty set).
+    const state = await root.tf(['state', 'list']);
+    expect({ code: state.code, resources: state.stdout.trim() }).toEqual({ code: 0, resources: '' });
   }, 300000);
 });
 
