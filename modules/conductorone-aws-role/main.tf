@@ -232,7 +232,7 @@ locals {
   # precondition of the stack set).
   member_unfilled = [
     for id in local.member_capability_ids : id
-    if strcontains(jsonencode([for s in local.member_rendered[id].Statement : { for k, v in s : k => v if k != "Resource" }]), "$${AWS::")
+    if strcontains(jsonencode([for s in local.member_rendered[id].Statement : { for k, v in s : k => v if k != "Resource" }]), "{AWS::")
   ]
 
   # ConductorOne's connector assumes the member role from this role's session with no external ID (baton-aws), so
