@@ -260,7 +260,7 @@ locals {
         Properties = {
           RoleName                 = var.member_role_name
           Path                     = var.member_role_path
-          Description              = "Lets ConductorOne's role in the management account read this account's IAM."
+          Description              = var.enable_member_provisioning ? "Lets ConductorOne's role in the management account read this account's IAM and change the membership of its groups under ${var.provisioning_group_path}." : "Lets ConductorOne's role in the management account read this account's IAM."
           AssumeRolePolicyDocument = local.member_trust_policy
           Policies                 = local.member_policies
           Tags                     = [for k in sort(keys(var.tags)) : { Key = k, Value = var.tags[k] }]
