@@ -12,7 +12,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ConductorOneAwsRole, ConductorOneAwsRoleProps, moduleInterface, relativePath, stackDirectory } from './conductorone-aws-role';
 
 /** The module's toggles a stack may fix instead of declaring. */
-export type ToggleName = 'enable_organizations' | 'enable_identity_center' | 'enable_provisioning';
+export type ToggleName = 'enable_organizations' | 'enable_identity_center' | 'enable_provisioning' | 'enable_member_accounts' | 'enable_member_provisioning';
 
 export interface ConductorOneStackProps {
   /**
@@ -23,6 +23,17 @@ export interface ConductorOneStackProps {
 }
 
 const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * A default as the stack writes it: attributes whose value is null left out of objects (at any depth), because
+ * `cdktf synth --hcl` cannot render a null inside an object (0.21 crashes). The same default to Terraform: the
+ * module's object types make those attributes optional, and an absent optional attribute is null.
+ */
+export function stackDefault(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stackDefault);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, stackDefault(v)]));
+}
 
 export class ConductorOneStack extends TerraformStack {
   readonly variables: Record<string, TerraformVariable> = {};
@@ -53,7 +64,7 @@ export class ConductorOneStack extends TerraformStack {
       const variable = new TerraformVariable(this, `var_${input.name}`, { type: input.type, description: input.description, sensitive: input.sensitive });
       variable.overrideLogicalId(input.name);
       // The module's default, null included (which cdktf's config cannot render).
-      if (!input.required) variable.addOverride('default', input.default);
+      if (!input.required) variable.addOverride('default', stackDefault(input.default));
       this.variables[input.name] = variable;
       config[camelCase(input.name)] = variable.value;
     }
@@ -70,14 +81,17 @@ export class ConductorOneStack extends TerraformStack {
   }
 }
 
-/** One account, IAM sync; Organizations and Identity Center are fixed off, provisioning is a variable. */
+/** One account, IAM sync; Organizations, Identity Center and member accounts are fixed off, provisioning is a variable. */
 export class SingleAccountStack extends ConductorOneStack {
   constructor(scope: Construct, id: string) {
-    super(scope, id, { fixed: { enable_organizations: false, enable_identity_center: false } });
+    super(scope, id, { fixed: { enable_organizations: false, enable_identity_center: false, enable_member_accounts: false, enable_member_provisioning: false } });
   }
 }
 
-/** The organization's management account: Organizations and Identity Center on, provisioning a variable. */
+/**
+ * The organization's management account: Organizations and Identity Center on; provisioning and the member accounts
+ * (enable_member_accounts: the StackSet's member role in every targeted account) are variables.
+ */
 export class ManagementAccountStack extends ConductorOneStack {
   constructor(scope: Construct, id: string) {
     super(scope, id, { fixed: { enable_organizations: true, enable_identity_center: true } });

@@ -34,6 +34,7 @@ locals {
   # try(): an ARN refused by its validation must not also fail here.
   trusted_principal_partition = try(split(":", var.trusted_principal_arn)[1], "")
   master_account_id           = one(data.aws_organizations_organization.this[*].master_account_id)
+  organization_id             = try(data.aws_organizations_organization.this[0].id, "")
 
   # ConductorOne generates its external IDs and its connector refuses other lengths (grammar.json
   # external_id_conductorone): any principal of ConductorOne's account, however spelled, gets that rule; a principal
@@ -108,6 +109,7 @@ locals {
     organizations   = var.enable_organizations
     identity_center = var.enable_identity_center
     provisioning    = var.enable_provisioning
+    member_accounts = var.enable_member_accounts
   }
 
   # A capability is on when every toggle it requires is on (capabilities.json "requires").
@@ -124,9 +126,18 @@ locals {
     : [templatestring(local.manifest.provisioning_group_scope.path_resource, { partition = local.partition, account_id = local.account_id, group_path = var.provisioning_group_path })]
   )
 
+  # Every placeholder a capability document may hold (member_accounts_access: the member roles it may assume).
+  document_variables = {
+    partition        = local.partition
+    account_id       = local.account_id
+    member_role_path = var.member_role_path
+    member_role_name = var.member_role_name
+    organization_id  = local.organization_id
+  }
+
   rendered = {
     for id in keys(local.enabled_capabilities) :
-    id => jsondecode(templatefile("${path.module}/policies/${id}.json", { partition = local.partition, account_id = local.account_id }))
+    id => jsondecode(templatefile("${path.module}/policies/${id}.json", local.document_variables))
   }
 
   policy_documents = {
@@ -172,6 +183,169 @@ resource "aws_iam_role_policies_exclusive" "this" {
 }
 
 ################################################################################
+# Member accounts: a read-only member role in every targeted account, through a service-managed StackSet
+################################################################################
+
+locals {
+  # The path goes in front of the name without its leading slash: baton-aws assumes
+  # arn:aws:iam::<member account>:role/<IAM assume role name> (pkg/connector/aws_client_factory.go).
+  iam_assume_role_name = "${trimprefix(var.member_role_path, "/")}${var.member_role_name}"
+
+  # Left out = the organization's root: every member account, and every account created later.
+  root_id       = try(data.aws_organizations_organization.this[0].roots[0].id, "")
+  member_ou_ids = var.enable_member_accounts ? coalesce(var.member_account_targets.organizational_unit_ids, [local.root_id]) : []
+
+  # The member role's policies: the same capability documents as this role's (iam_sync; iam_provisioning when asked),
+  # with CloudFormation's pseudo parameters where the documents hold ${partition} and ${account_id}, so each member
+  # account's stack fills in its own partition and account (Fn::Sub).
+  member_capability_ids = concat(["iam_sync"], var.enable_member_provisioning ? ["iam_provisioning"] : [])
+  member_document_variables = merge(local.document_variables, {
+    partition  = "$${AWS::Partition}"
+    account_id = "$${AWS::AccountId}"
+  })
+  member_rendered = {
+    for id in local.member_capability_ids :
+    id => jsondecode(templatefile("${path.module}/policies/${id}.json", local.member_document_variables))
+  }
+  # The privilege-escalation guard in every member account: group ARNs name one account, so only the path scopes.
+  member_group_scope = templatestring(local.manifest.provisioning_group_scope.path_resource, {
+    partition  = "$${AWS::Partition}"
+    account_id = "$${AWS::AccountId}"
+    group_path = var.provisioning_group_path
+  })
+  member_policies = [
+    for id in local.member_capability_ids : {
+      PolicyName = local.capabilities[id].policy_name
+      PolicyDocument = merge(local.member_rendered[id], {
+        Statement = [for s in local.member_rendered[id].Statement : merge(s, {
+          # The document's shape kept (a string stays one Fn::Sub, a list a list; a scoped statement gets the scope as
+          # a list, as this role's does). A tuple indexed, not a conditional: the two shapes are different types.
+          Resource = [
+            { "Fn::Sub" = flatten([s.Resource])[0] },
+            [for r in(contains(local.capabilities[id].scoped_statements, try(s.Sid, "")) ? [local.member_group_scope] : flatten([s.Resource])) : { "Fn::Sub" = r }],
+          ][can(tolist(s.Resource)) || contains(local.capabilities[id].scoped_statements, try(s.Sid, "")) ? 1 : 0]
+        })]
+      })
+    }
+  ]
+  # Only Resource goes through Fn::Sub: a placeholder anywhere else would reach IAM unfilled (refused by a
+  # precondition of the stack set).
+  member_unfilled = [
+    for id in local.member_capability_ids : id
+    if strcontains(jsonencode([for s in local.member_rendered[id].Statement : { for k, v in s : k => v if k != "Resource" }]), "{AWS::")
+  ]
+
+  # ConductorOne's connector assumes the member role from this role's session with no external ID (baton-aws), so
+  # the trust is exactly this role, within the organization. Built from its inputs (the stack set depends on the
+  # role), so the template is known at plan.
+  management_role_arn = "arn:${local.partition}:iam::${local.account_id}:role${var.role_path}${var.role_name}"
+  member_trust_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = local.management_role_arn }
+        Action    = "sts:AssumeRole"
+        Condition = { StringEquals = { "aws:PrincipalOrgID" = local.organization_id } }
+      }
+    ]
+  }
+
+  member_template = {
+    AWSTemplateFormatVersion = "2010-09-09"
+    Description              = "ConductorOne's member-account role, deployed from the management account (${local.account_id}) by the StackSet ${var.member_stack_set_name}. Managed by Terraform: change it there."
+    Resources = {
+      ConductorOneMemberRole = {
+        Type = "AWS::IAM::Role"
+        Properties = {
+          RoleName                 = var.member_role_name
+          Path                     = var.member_role_path
+          Description              = var.enable_member_provisioning ? "Lets ConductorOne's role in the management account read this account's IAM and change the membership of its groups under ${var.provisioning_group_path}." : "Lets ConductorOne's role in the management account read this account's IAM."
+          AssumeRolePolicyDocument = local.member_trust_policy
+          Policies                 = local.member_policies
+          Tags                     = [for k in sort(keys(var.tags)) : { Key = k, Value = var.tags[k] }]
+        }
+      }
+    }
+  }
+
+  stack_set_trusted_access = "member.org.stacksets.cloudformation.amazonaws.com"
+  organization             = one(data.aws_organizations_organization.this)
+}
+
+resource "aws_cloudformation_stack_set" "member" {
+  count = var.enable_member_accounts ? 1 : 0
+
+  name             = var.member_stack_set_name
+  description      = "ConductorOne's member-account role (${local.iam_assume_role_name}) in every targeted account of the organization."
+  permission_model = "SERVICE_MANAGED"
+  capabilities     = ["CAPABILITY_NAMED_IAM"]
+  template_body    = jsonencode(local.member_template)
+  tags             = var.tags
+
+  # A new account in a targeted OU gets the role without a Terraform run; an account that leaves loses it.
+  auto_deployment {
+    enabled                          = true
+    retain_stacks_on_account_removal = false
+  }
+
+  managed_execution {
+    active = true
+  }
+
+  operation_preferences {
+    failure_tolerance_percentage = var.member_stack_set_operation_preferences.failure_tolerance_percentage
+    max_concurrent_percentage    = var.member_stack_set_operation_preferences.max_concurrent_percentage
+    region_concurrency_type      = var.member_stack_set_operation_preferences.region_concurrency_type
+  }
+
+  # The member roles trust this role: IAM refuses a trust policy naming a role that does not exist yet.
+  depends_on = [aws_iam_role.this]
+
+  lifecycle {
+    # CloudFormation fills it in for service-managed stack sets.
+    ignore_changes = [administration_role_arn]
+
+    precondition {
+      condition     = try(local.organization.feature_set, "") == "ALL"
+      error_message = "enable_member_accounts needs an organization with all features enabled (service-managed StackSets); organization ${try(local.organization.id, "unknown")} has feature set \"${try(local.organization.feature_set, "unknown")}\". Enable all features in the Organizations console (Settings), or set enable_member_accounts = false."
+    }
+
+    precondition {
+      condition     = contains(try(local.organization.aws_service_access_principals, []), local.stack_set_trusted_access)
+      error_message = "enable_member_accounts needs trusted access for CloudFormation StackSets in organization ${try(local.organization.id, "unknown")} (${local.stack_set_trusted_access} is not among its enabled services), or the StackSet cannot deploy into member accounts. Activate it once from the management account: CloudFormation console > StackSets > \"Activate trusted access\", or `aws cloudformation activate-organizations-access`; then plan again. Or set enable_member_accounts = false."
+    }
+
+    precondition {
+      condition     = length(local.member_unfilled) == 0
+      error_message = "The capability documents ${join(", ", local.member_unfilled)} hold $${partition} or $${account_id} outside Resource, which the member role's template does not fill in. Move the placeholder into Resource or fill it in main.tf."
+    }
+  }
+}
+
+# One instance per OU (in the provider's region: IAM is global), so adding an OU creates its stacks without
+# replacing the others'.
+resource "aws_cloudformation_stack_set_instance" "member" {
+  for_each = toset(local.member_ou_ids)
+
+  stack_set_name = aws_cloudformation_stack_set.member[0].name
+  retain_stack   = false
+
+  deployment_targets {
+    organizational_unit_ids = [each.key]
+    account_filter_type     = var.member_account_targets.account_filter_type
+    accounts                = var.member_account_targets.account_ids
+  }
+
+  operation_preferences {
+    failure_tolerance_percentage = var.member_stack_set_operation_preferences.failure_tolerance_percentage
+    max_concurrent_percentage    = var.member_stack_set_operation_preferences.max_concurrent_percentage
+    region_concurrency_type      = var.member_stack_set_operation_preferences.region_concurrency_type
+    concurrency_mode             = var.member_stack_set_operation_preferences.concurrency_mode
+  }
+}
+
+################################################################################
 # Validation step: c1-aws validate (and sync) after every change of the role or its policies
 ################################################################################
 
@@ -206,7 +380,15 @@ locals {
       BATON_VALIDATE_WAIT = "90"
       C1_SYNC_STEP        = var.sync_step
       C1_SNAPSHOT_PATH    = local.sync_snapshot_path
+      # baton-aws's names: read member accounts' IAM through the member role (also with Identity Center on).
+      BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED = tostring(var.enable_member_accounts)
     },
+    # The member roles as the module made them, so validate judges the StackSet and the roles against them.
+    var.enable_member_accounts ? {
+      BATON_IAM_ASSUME_ROLE_NAME  = local.iam_assume_role_name
+      BATON_MEMBER_STACK_SET_NAME = var.member_stack_set_name
+      BATON_MEMBER_PROVISIONING   = tostring(var.enable_member_provisioning)
+    } : {},
     # The group scope the module gave the scoped statements, so validate judges them against it.
     var.enable_provisioning ? (
       length(var.provisioning_group_arns) > 0
@@ -231,6 +413,10 @@ resource "terraform_data" "sync_step" {
     { for id, p in local.policies : id => sha256(p) },
     sensitive(local.external_id_digests),
     [var.sync_step, local.sync_snapshot_path, var.sync_assume_role, var.identity_center_region],
+    # The member role's template and targets: validate checks the member accounts again after they change.
+    # From the configuration, not the stack set's attribute: known at plan even when the stack set is replaced.
+    var.enable_member_accounts ? sha256(jsonencode(local.member_template)) : "",
+    [local.member_ou_ids, var.member_account_targets],
   ]
 
   # No shell: local-exec runs interpreter[0] with interpreter[1:] and "step" as its arguments, and every value
@@ -242,7 +428,7 @@ resource "terraform_data" "sync_step" {
     environment = local.step_environment
   }
 
-  depends_on = [aws_iam_role_policy.this, aws_iam_role_policies_exclusive.this]
+  depends_on = [aws_iam_role_policy.this, aws_iam_role_policies_exclusive.this, aws_cloudformation_stack_set_instance.member]
 
   lifecycle {
     # Drift Terraform repairs (the trust policy, an inline policy) changes these: validate again after the repair.

@@ -57,3 +57,16 @@ output "sync_report_path" {
   description = "With sync_assume_role, the file the step writes its validate report (and sync summary) to, since Terraform hides the step's output; else \"\"."
   value       = local.step_enabled && var.sync_assume_role ? local.sync_report_path : ""
 }
+
+output "member_accounts" {
+  description = "The member-account roles (enable_member_accounts). iam_assume_role_name is what to type into ConductorOne's AWS v2 connector setting \"IAM assume role name (child IAM accounts)\" (the provider cannot set it). organizational_unit_ids are the StackSet's deployment targets (the root's id when member_account_targets names none). Empty strings and lists when off (not null: cdktf 0.21 cannot print null outputs)."
+  value = {
+    enabled                 = var.enable_member_accounts
+    iam_assume_role_name    = var.enable_member_accounts ? local.iam_assume_role_name : ""
+    role_name               = var.enable_member_accounts ? var.member_role_name : ""
+    role_path               = var.enable_member_accounts ? var.member_role_path : ""
+    stack_set_name          = var.enable_member_accounts ? var.member_stack_set_name : ""
+    organizational_unit_ids = local.member_ou_ids
+    account_ids             = var.enable_member_accounts ? coalesce(var.member_account_targets.account_ids, []) : []
+  }
+}

@@ -172,6 +172,145 @@ variable "provisioning_group_path" {
 }
 
 ################################################################################
+# Member accounts (a read-only member role in every targeted account, through a CloudFormation StackSet)
+################################################################################
+
+variable "enable_member_accounts" {
+  description = "Put a member role into every targeted member account of the organization (a service-managed CloudFormation StackSet with auto-deployment: new accounts in a targeted OU get it too) and let this role assume it, so ConductorOne reads each member account's IAM. Requires enable_organizations and trusted access for CloudFormation StackSets in the organization (checked at plan). Type the member_accounts output's iam_assume_role_name into ConductorOne's \"IAM assume role name\" setting."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = var.enable_member_accounts ? var.enable_organizations : true
+    error_message = "enable_member_accounts requires enable_organizations = true: the member roles are deployed through the organization from its management account. Set enable_organizations = true (and create the role in the management account) or enable_member_accounts = false."
+  }
+}
+
+variable "enable_member_provisioning" {
+  description = "Let ConductorOne change IAM group memberships in the member accounts too: the member role gets the IAM group provisioning policy, scoped by provisioning_group_path (group ARNs are per account, so provisioning_group_arns cannot scope it). Requires enable_member_accounts and enable_provisioning."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = var.enable_member_provisioning ? (var.enable_member_accounts ? var.enable_provisioning : false) : true
+    error_message = "enable_member_provisioning requires enable_member_accounts = true and enable_provisioning = true. Set both, or enable_member_provisioning = false."
+  }
+
+  validation {
+    condition     = var.enable_member_provisioning ? length(var.provisioning_group_arns) == 0 : true
+    error_message = "enable_member_provisioning scopes the member accounts' groups by provisioning_group_path only: a group ARN names one account, so provisioning_group_arns cannot scope groups in every member account. Give the groups a common path and set provisioning_group_path (e.g. \"/conductorone/\") instead of provisioning_group_arns, or set enable_member_provisioning = false."
+  }
+}
+
+variable "member_role_name" {
+  description = "Name of the role the StackSet creates in each member account. ConductorOne assumes it by the name in its \"IAM assume role name\" setting (the member_accounts output's iam_assume_role_name)."
+  type        = string
+  default     = "ConductorOneMemberAccess"
+  nullable    = false
+
+  validation {
+    condition     = length(var.member_role_name) >= local.rules.role_name.min_length && length(var.member_role_name) <= local.rules.role_name.max_length && can(regex(local.rules.role_name.pattern, var.member_role_name))
+    error_message = "member_role_name ${local.rules.role_name.rule}."
+  }
+}
+
+variable "member_role_path" {
+  description = "Path of the member role, e.g. \"/conductorone/\". ConductorOne's setting then holds the path without its leading slash in front of the name (conductorone/ConductorOneMemberAccess): the member_accounts output's iam_assume_role_name."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = length(var.member_role_path) >= local.rules.role_path.min_length && length(var.member_role_path) <= local.rules.role_path.max_length && can(regex(local.rules.role_path.pattern, var.member_role_path))
+    error_message = "member_role_path ${local.rules.role_path.rule}."
+  }
+}
+
+variable "member_account_targets" {
+  description = "Where the StackSet deploys the member role. organizational_unit_ids: OU ids (ou-...) or the root id (r-...); left out = the organization's root, i.e. every member account. account_ids with account_filter_type \"INTERSECTION\" (only these accounts of the OUs) or \"DIFFERENCE\" (every account of the OUs but these); account_filter_type \"NONE\" (the default) takes no account_ids. The management account never gets a stack instance: this role covers it."
+  # One line with commas: the stacks copy the type expression as written (interface.json).
+  type     = object({ organizational_unit_ids = optional(list(string)), account_ids = optional(list(string)), account_filter_type = optional(string, "NONE") })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.member_account_targets.organizational_unit_ids == null ? true : length(var.member_account_targets.organizational_unit_ids) > 0
+    error_message = "member_account_targets.organizational_unit_ids is an empty list, which would target no account: list OU ids (ou-...) or the root id (r-...), or leave it out to target the whole organization (its root)."
+  }
+
+  validation {
+    condition     = alltrue([for v in coalesce(var.member_account_targets.organizational_unit_ids, []) : length(v) >= local.rules.organizational_unit_id.min_length && length(v) <= local.rules.organizational_unit_id.max_length && can(regex(local.rules.organizational_unit_id.pattern, v))])
+    error_message = "Each member_account_targets.organizational_unit_ids entry ${local.rules.organizational_unit_id.rule}."
+  }
+
+  validation {
+    condition     = var.member_account_targets.organizational_unit_ids == null ? true : length(distinct(var.member_account_targets.organizational_unit_ids)) == length(var.member_account_targets.organizational_unit_ids)
+    error_message = "member_account_targets.organizational_unit_ids lists an OU more than once: list each OU once."
+  }
+
+  validation {
+    condition     = var.member_account_targets.organizational_unit_ids == null ? true : (length(var.member_account_targets.organizational_unit_ids) == 1 ? true : length([for v in var.member_account_targets.organizational_unit_ids : v if startswith(v, "r-")]) == 0)
+    error_message = "member_account_targets.organizational_unit_ids lists the root (r-...) with other OUs: the root already covers every OU, and a second deployment target would deploy into the same accounts again. List the root alone, or only OUs."
+  }
+
+  validation {
+    condition     = alltrue([for v in coalesce(var.member_account_targets.account_ids, []) : length(v) >= local.rules.account_id.min_length && length(v) <= local.rules.account_id.max_length && can(regex(local.rules.account_id.pattern, v))])
+    error_message = "Each member_account_targets.account_ids entry ${local.rules.account_id.rule}."
+  }
+
+  validation {
+    condition     = contains(["NONE", "INTERSECTION", "DIFFERENCE"], var.member_account_targets.account_filter_type)
+    error_message = "member_account_targets.account_filter_type must be \"NONE\" (every account of the OUs), \"INTERSECTION\" (only account_ids) or \"DIFFERENCE\" (all but account_ids)."
+  }
+
+  validation {
+    condition     = var.member_account_targets.account_filter_type == "NONE" ? var.member_account_targets.account_ids == null : length(coalesce(var.member_account_targets.account_ids, [])) > 0
+    error_message = "member_account_targets.account_ids and account_filter_type go together: with account_filter_type \"INTERSECTION\" or \"DIFFERENCE\" list at least one account id; with \"NONE\" (the default) leave account_ids out."
+  }
+}
+
+variable "member_stack_set_name" {
+  description = "Name of the CloudFormation StackSet that deploys the member role."
+  type        = string
+  default     = "ConductorOneMemberAccess"
+  nullable    = false
+
+  validation {
+    condition     = length(var.member_stack_set_name) >= local.rules.stack_set_name.min_length && length(var.member_stack_set_name) <= local.rules.stack_set_name.max_length && can(regex(local.rules.stack_set_name.pattern, var.member_stack_set_name))
+    error_message = "member_stack_set_name ${local.rules.stack_set_name.rule}."
+  }
+}
+
+variable "member_stack_set_operation_preferences" {
+  description = "How the StackSet rolls the member role out. The defaults suit organizations of hundreds of accounts: every account at once (max_concurrent_percentage 100), regions in parallel, and an account that fails does not stop the others (failure_tolerance_percentage 90; concurrency_mode SOFT_FAILURE_TOLERANCE, used when instances are created, keeps failures from lowering the concurrency)."
+  type        = object({ failure_tolerance_percentage = optional(number, 90), max_concurrent_percentage = optional(number, 100), region_concurrency_type = optional(string, "PARALLEL"), concurrency_mode = optional(string, "SOFT_FAILURE_TOLERANCE") })
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = var.member_stack_set_operation_preferences.failure_tolerance_percentage == null ? false : (var.member_stack_set_operation_preferences.failure_tolerance_percentage >= 0 && var.member_stack_set_operation_preferences.failure_tolerance_percentage <= 100 && floor(var.member_stack_set_operation_preferences.failure_tolerance_percentage) == var.member_stack_set_operation_preferences.failure_tolerance_percentage)
+    error_message = "member_stack_set_operation_preferences.failure_tolerance_percentage must be a whole number from 0 to 100."
+  }
+
+  validation {
+    condition     = var.member_stack_set_operation_preferences.max_concurrent_percentage == null ? false : (var.member_stack_set_operation_preferences.max_concurrent_percentage >= 1 && var.member_stack_set_operation_preferences.max_concurrent_percentage <= 100 && floor(var.member_stack_set_operation_preferences.max_concurrent_percentage) == var.member_stack_set_operation_preferences.max_concurrent_percentage)
+    error_message = "member_stack_set_operation_preferences.max_concurrent_percentage must be a whole number from 1 to 100."
+  }
+
+  validation {
+    condition     = contains(["PARALLEL", "SEQUENTIAL"], coalesce(var.member_stack_set_operation_preferences.region_concurrency_type, "-"))
+    error_message = "member_stack_set_operation_preferences.region_concurrency_type must be \"PARALLEL\" or \"SEQUENTIAL\"."
+  }
+
+  validation {
+    condition     = contains(["SOFT_FAILURE_TOLERANCE", "STRICT_FAILURE_TOLERANCE"], coalesce(var.member_stack_set_operation_preferences.concurrency_mode, "-"))
+    error_message = "member_stack_set_operation_preferences.concurrency_mode must be \"SOFT_FAILURE_TOLERANCE\" or \"STRICT_FAILURE_TOLERANCE\"."
+  }
+}
+
+################################################################################
 # Validation step (c1-aws validate / sync after every change of the role)
 ################################################################################
 

@@ -16,8 +16,8 @@ import manifest from '../../modules/conductorone-aws-role/policies/capabilities.
 
 const REPO = path.resolve(__dirname, '../..');
 const MODULE = 'modules/conductorone-aws-role';
-/** Applied by the e2e tests (module-apply, examples-apply, example-provisioning): fmt and an argument check here. */
-const APPLIED_EXAMPLES = ['single-account', 'management-account-identity-center', 'provisioning'];
+/** Applied by the e2e tests (module-apply, examples-apply, example-provisioning, member-accounts-apply): fmt and an argument check here. */
+const APPLIED_EXAMPLES = ['single-account', 'management-account-identity-center', 'provisioning', 'organization-member-accounts'];
 /** Needs conductorone/conductorone, which the offline mirror lacks: fmt (a parse) and an argument check only. */
 const FORMAT_ONLY_EXAMPLES = ['conductorone-provider'];
 const EXAMPLES = [...APPLIED_EXAMPLES, ...FORMAT_ONLY_EXAMPLES];

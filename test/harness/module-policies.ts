@@ -7,7 +7,7 @@
  *
  * One Terraform init + plan per cache key (test/harness/plan-cache.ts), shared by every file and worker.
  */
-import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CreateOrganizationCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, REPO_ROOT, startMoto } from './moto';
@@ -31,6 +31,8 @@ export interface ModuleRendering {
   trust: { Version: string; Statement: Array<Record<string, unknown>> };
   /** Inline policy name -> document, parsed: the aws_iam_role_policy resources of the plan. */
   policies: Record<string, { Version: string; Statement: Array<Record<string, unknown>> }>;
+  /** The member role's CloudFormation template (the stack set's template_body), parsed; only with member accounts. */
+  memberTemplate?: Record<string, unknown>;
 }
 
 /** Every combination the module accepts (Identity Center requires Organizations). */
@@ -39,6 +41,13 @@ export const TOGGLE_COMBINATIONS: ModuleToggles[] = [false, true].flatMap((organ
 ).filter((t) => !t.identity_center || t.organizations);
 
 export const toggleKey = (t: ModuleToggles) => `o${Number(t.organizations)}_i${Number(t.identity_center)}_p${Number(t.provisioning)}`;
+
+/**
+ * One more instance, outside the toggle combinations above (their keys and renderings stay as they are): every toggle
+ * on plus enable_member_accounts and enable_member_provisioning, so the management role's member_accounts_access
+ * policy and the member role's StackSet template are rendered by the module too.
+ */
+export const MEMBER_ACCOUNTS_KEY = 'o1_i1_p1_members';
 
 function wrapper(externalId: string): string {
   const instances = TOGGLE_COMBINATIONS.map(
@@ -51,6 +60,16 @@ function wrapper(externalId: string): string {
 }
 `,
   );
+  instances.push(`module "${MEMBER_ACCOUNTS_KEY}" {
+  source                     = ${JSON.stringify(MODULE_DIR)}
+  external_id                = ${JSON.stringify(externalId)}
+  enable_organizations       = true
+  enable_identity_center     = true
+  enable_provisioning        = true
+  enable_member_accounts     = true
+  enable_member_provisioning = true
+}
+`);
   return `provider "aws" {\n  region = "${MOTO_REGION}"\n}\n\n${instances.join('\n')}`;
 }
 
@@ -66,6 +85,8 @@ async function render(dir: string, externalId: string): Promise<Record<string, M
     // enable_organizations reads the organization (and requires the caller to be its management account).
     const org = new OrganizationsClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
     await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    // enable_member_accounts plans only with trusted access for StackSets.
+    await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com' }));
     org.destroy();
     writeFileSync(path.join(dir, 'main.tf'), wrapper(externalId));
     const run = async (args: string[]) => {
@@ -88,9 +109,11 @@ async function render(dir: string, externalId: string): Promise<Record<string, M
         if (typeof p.values.policy !== 'string') throw new Error(`${p.address}: policy unknown at plan time`);
         policies[p.values.name as string] = JSON.parse(p.values.policy);
       }
-      out[key] = { trust: JSON.parse(role.values.assume_role_policy), policies };
+      const stackSet = (child.resources ?? []).find((r) => r.type === 'aws_cloudformation_stack_set');
+      if (stackSet && typeof stackSet.values.template_body !== 'string') throw new Error(`${stackSet.address}: template unknown at plan time`);
+      out[key] = { trust: JSON.parse(role.values.assume_role_policy), policies, ...(stackSet ? { memberTemplate: JSON.parse(stackSet.values.template_body as string) } : {}) };
     }
-    const missing = TOGGLE_COMBINATIONS.map(toggleKey).filter((k) => !out[k]);
+    const missing = [...TOGGLE_COMBINATIONS.map(toggleKey), MEMBER_ACCOUNTS_KEY].filter((k) => !out[k]);
     if (missing.length) throw new Error(`the plan has no module instance for ${missing.join(', ')}`);
     return out;
   } finally {

@@ -10,11 +10,10 @@
  * scanners see what we assert they do not).
  */
 import { allCapabilities } from '../../connector/src/policy/capabilities';
-import { moduleRenderings, RENDERED_ACCOUNT, toggleKey } from '../harness/module-policies';
+import { MEMBER_ACCOUNTS_KEY, moduleRenderings, RENDERED_ACCOUNT } from '../harness/module-policies';
 import { findingLines, PolicyScanReport, scanPolicies } from './scanners';
 
 const ACCOUNT = RENDERED_ACCOUNT;
-const ALL_ON = { organizations: true, identity_center: true, provisioning: true };
 
 /** Expected findings per capability, with the reason each is accepted. Sync capabilities expect none. */
 const EXPECTED: Record<string, Record<string, string>> = {
@@ -32,6 +31,12 @@ const EXPECTED: Record<string, Record<string, string>> = {
     'cloudsplaining(all):ResourceExposure:iam:RemoveUserFromGroup': 'membership changes count as permissions management; the capability itself',
     'cloudsplaining(all):InfrastructureModification:iam:AddUserToGroup': 'write action of the capability; resource-scoped to groups',
     'cloudsplaining(all):InfrastructureModification:iam:RemoveUserFromGroup': 'write action of the capability; resource-scoped to groups',
+  },
+  member_accounts_access: {
+    'parliament:CREDENTIALS_EXPOSURE:sts:assumerole':
+      'assuming the member role returns its credentials: that is the capability (a read-only role, IAM sync; group membership only with enable_member_provisioning), limited to that role name and path in this organization (aws:ResourceOrgID)',
+    'cloudsplaining(all):CredentialsExposure:sts:AssumeRole': 'same as parliament CREDENTIALS_EXPOSURE above (flag-all mode only: the statement is resource-scoped)',
+    'cloudsplaining(all):InfrastructureModification:sts:AssumeRole': 'cloudsplaining counts AssumeRole as a write; flag-all mode only, the statement is resource-scoped',
   },
   identity_center_provisioning: {
     'cloudsplaining(all):InfrastructureModification:identitystore:CreateGroupMembership': 'grant of Identity Store group membership; the capability itself',
@@ -81,7 +86,8 @@ let report: PolicyScanReport;
 /** Inline policy names the module planned with every toggle on. */
 let planned: string[];
 beforeAll(async () => {
-  const rendered = (await moduleRenderings())[toggleKey(ALL_ON)].policies;
+  // Every toggle on, member accounts included (the one rendering that holds every capability).
+  const rendered = (await moduleRenderings())[MEMBER_ACCOUNTS_KEY].policies;
   planned = Object.keys(rendered).sort();
   const docs: Record<string, object> = { ...CONTROL };
   // A capability the module did not render is left out here and fails below (its report is missing).

@@ -8,7 +8,7 @@
  * module, the connector's policy and grammar code, the stacks, the examples, this file, and the Terraform, provider
  * and moto versions), so checkov.test.ts and trust-policy.test.ts share them, also when run in parallel.
  */
-import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CreateOrganizationCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -36,6 +36,7 @@ export const EXPECTED_TARGETS = {
   examples: [
     'examples/conductorone-provider',
     'examples/management-account-identity-center',
+    'examples/organization-member-accounts',
     'examples/provisioning',
     'examples/single-account',
   ],
@@ -206,6 +207,8 @@ async function buildPlans(root: string): Promise<PlanTarget[]> {
     // The management stack and the module's organizations toggle read the organization.
     const org = new OrganizationsClient({ endpoint: moto.endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS });
     await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    // Trusted access for StackSets: examples/organization-member-accounts refuses to plan without it.
+    await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com' }));
     org.destroy();
     const env = { ...moto.env, TF_VAR_region: MOTO_REGION };
     const jobs: Array<() => Promise<PlanTarget>> = [];

@@ -10,7 +10,13 @@ mock_provider "aws" {
     defaults = { account_id = "111111111111" }
   }
   mock_data "aws_organizations_organization" {
-    defaults = { id = "o-exampleorgid", master_account_id = "111111111111" }
+    defaults = {
+      id                            = "o-exampleorgid"
+      master_account_id             = "111111111111"
+      feature_set                   = "ALL"
+      aws_service_access_principals = ["member.org.stacksets.cloudformation.amazonaws.com"]
+      roots                         = [{ id = "r-ab12", arn = "arn:aws:organizations::111111111111:root/o-exampleorgid/r-ab12", name = "Root", policy_types = [] }]
+    }
   }
 }
 
@@ -60,16 +66,17 @@ run "scoped_statements_by_sid_path" {
   variables {
     enable_organizations    = true
     enable_identity_center  = true
+    enable_member_accounts  = true
     provisioning_group_path = "/conductorone/"
   }
   assert {
-    condition     = length(aws_iam_role_policy.this) == 5 && sum([for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : length(c.scoped_statements)]) > 0
+    condition     = length(aws_iam_role_policy.this) == 6 && sum([for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : length(c.scoped_statements)]) > 0
     error_message = "Every capability is enabled and capabilities.json scopes at least one statement."
   }
   assert {
     condition = alltrue(flatten([
       for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : [
-        for i, s in jsondecode(templatefile("${path.module}/policies/${id}.json", { partition = "aws", account_id = "111111111111" })).Statement :
+        for i, s in jsondecode(templatefile("${path.module}/policies/${id}.json", { partition = "aws", account_id = "111111111111", member_role_path = "/", member_role_name = "ConductorOneMemberAccess", organization_id = "o-exampleorgid" })).Statement :
         # jsonencode(): the two branches are objects of different types.
         jsonencode(jsondecode(aws_iam_role_policy.this[id].policy).Statement[i]) == (
           contains(c.scoped_statements, try(s.Sid, "")) ? jsonencode(merge(s, { Resource = ["arn:aws:iam::111111111111:group/conductorone/*"] })) : jsonencode(s)
@@ -85,12 +92,13 @@ run "scoped_statements_by_sid_arns" {
   variables {
     enable_organizations    = true
     enable_identity_center  = true
+    enable_member_accounts  = true
     provisioning_group_arns = ["arn:aws:iam::111111111111:group/Engineers"]
   }
   assert {
     condition = alltrue(flatten([
       for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : [
-        for i, s in jsondecode(templatefile("${path.module}/policies/${id}.json", { partition = "aws", account_id = "111111111111" })).Statement :
+        for i, s in jsondecode(templatefile("${path.module}/policies/${id}.json", { partition = "aws", account_id = "111111111111", member_role_path = "/", member_role_name = "ConductorOneMemberAccess", organization_id = "o-exampleorgid" })).Statement :
         # jsonencode(): the two branches are objects of different types.
         jsonencode(jsondecode(aws_iam_role_policy.this[id].policy).Statement[i]) == (
           contains(c.scoped_statements, try(s.Sid, "")) ? jsonencode(merge(s, { Resource = ["arn:aws:iam::111111111111:group/Engineers"] })) : jsonencode(s)

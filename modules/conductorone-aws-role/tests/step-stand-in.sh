@@ -15,10 +15,16 @@ want_scope=$2
 
 [ "${BATON_EXTERNAL_ID_SHA256-}" = "$want_digests" ] || fail "BATON_EXTERNAL_ID_SHA256 is not the digests of every external ID, in order"
 [ -z "${BATON_EXTERNAL_ID+set}" ] || fail "BATON_EXTERNAL_ID is set without sync_assume_role"
-for name in BATON_ROLE_ARN BATON_TRUSTED_PRINCIPAL_ARN BATON_GLOBAL_AWS_ORGS_ENABLED BATON_GLOBAL_AWS_SSO_ENABLED BATON_GLOBAL_AWS_SSO_REGION BATON_PROVISIONING BATON_VALIDATE_WAIT C1_SYNC_STEP C1_SNAPSHOT_PATH; do
+for name in BATON_ROLE_ARN BATON_TRUSTED_PRINCIPAL_ARN BATON_GLOBAL_AWS_ORGS_ENABLED BATON_GLOBAL_AWS_SSO_ENABLED BATON_GLOBAL_AWS_SSO_REGION BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED BATON_PROVISIONING BATON_VALIDATE_WAIT C1_SYNC_STEP C1_SNAPSHOT_PATH; do
   eval "value=\${$name-}"
   [ -n "$value" ] || fail "$name is not set"
 done
+# The member role's name goes with the cross-account flag, never without it.
+case "$BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED" in
+  true) [ -n "${BATON_IAM_ASSUME_ROLE_NAME-}" ] || fail "BATON_IAM_ASSUME_ROLE_NAME is not set with member accounts on" ;;
+  false) [ -z "${BATON_IAM_ASSUME_ROLE_NAME+set}" ] || fail "BATON_IAM_ASSUME_ROLE_NAME is set with member accounts off" ;;
+  *) fail "BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED must be true or false" ;;
+esac
 case "$want_scope" in
   none)
     [ -z "${BATON_PROVISIONING_GROUP_ARNS+set}${BATON_PROVISIONING_GROUP_PATH+set}" ] || fail "a provisioning group scope is set without provisioning"

@@ -17,6 +17,14 @@ export interface ConductoroneAwsRoleConfig extends TerraformModuleUserConfig {
   */
   readonly enableIdentityCenter?: boolean;
   /**
+  * Put a member role into every targeted member account of the organization (a service-managed CloudFormation StackSet with auto-deployment: new accounts in a targeted OU get it too) and let this role assume it, so ConductorOne reads each member account's IAM. Requires enable_organizations and trusted access for CloudFormation StackSets in the organization (checked at plan). Type the member_accounts output's iam_assume_role_name into ConductorOne's "IAM assume role name" setting.
+  */
+  readonly enableMemberAccounts?: boolean;
+  /**
+  * Let ConductorOne change IAM group memberships in the member accounts too: the member role gets the IAM group provisioning policy, scoped by provisioning_group_path (group ARNs are per account, so provisioning_group_arns cannot scope it). Requires enable_member_accounts and enable_provisioning.
+  */
+  readonly enableMemberProvisioning?: boolean;
+  /**
   * Let ConductorOne list the organization's accounts. The role must then be in the organization's management account (checked at plan).
   */
   readonly enableOrganizations?: boolean;
@@ -38,6 +46,29 @@ export interface ConductoroneAwsRoleConfig extends TerraformModuleUserConfig {
   * 3,600
   */
   readonly maxSessionDuration?: number;
+  /**
+  * Where the StackSet deploys the member role. organizational_unit_ids: OU ids (ou-...) or the root id (r-...); left out = the organization's root, i.e. every member account. account_ids with account_filter_type "INTERSECTION" (only these accounts of the OUs) or "DIFFERENCE" (every account of the OUs but these); account_filter_type "NONE" (the default) takes no account_ids. The management account never gets a stack instance: this role covers it.
+  */
+  readonly memberAccountTargets?: any;
+  /**
+  * Name of the role the StackSet creates in each member account. ConductorOne assumes it by the name in its "IAM assume role name" setting (the member_accounts output's iam_assume_role_name).
+  * ConductorOneMemberAccess
+  */
+  readonly memberRoleName?: string;
+  /**
+  * Path of the member role, e.g. "/conductorone/". ConductorOne's setting then holds the path without its leading slash in front of the name (conductorone/ConductorOneMemberAccess): the member_accounts output's iam_assume_role_name.
+  * /
+  */
+  readonly memberRolePath?: string;
+  /**
+  * Name of the CloudFormation StackSet that deploys the member role.
+  * ConductorOneMemberAccess
+  */
+  readonly memberStackSetName?: string;
+  /**
+  * How the StackSet rolls the member role out. The defaults suit organizations of hundreds of accounts: every account at once (max_concurrent_percentage 100), regions in parallel, and an account that fails does not stop the others (failure_tolerance_percentage 90; concurrency_mode SOFT_FAILURE_TOLERANCE, used when instances are created, keeps failures from lowering the concurrency).
+  */
+  readonly memberStackSetOperationPreferences?: any;
   /**
   * ARN of a managed policy to set as the role's permissions boundary, or null for none.
   */
@@ -102,11 +133,18 @@ export class ConductoroneAwsRole extends TerraformModule {
     this.additionalExternalIds = config.additionalExternalIds;
     this.connectorCommand = config.connectorCommand;
     this.enableIdentityCenter = config.enableIdentityCenter;
+    this.enableMemberAccounts = config.enableMemberAccounts;
+    this.enableMemberProvisioning = config.enableMemberProvisioning;
     this.enableOrganizations = config.enableOrganizations;
     this.enableProvisioning = config.enableProvisioning;
     this.externalId = config.externalId;
     this.identityCenterRegion = config.identityCenterRegion;
     this.maxSessionDuration = config.maxSessionDuration;
+    this.memberAccountTargets = config.memberAccountTargets;
+    this.memberRoleName = config.memberRoleName;
+    this.memberRolePath = config.memberRolePath;
+    this.memberStackSetName = config.memberStackSetName;
+    this.memberStackSetOperationPreferences = config.memberStackSetOperationPreferences;
     this.permissionsBoundaryArn = config.permissionsBoundaryArn;
     this.provisioningGroupArns = config.provisioningGroupArns;
     this.provisioningGroupPath = config.provisioningGroupPath;
@@ -135,6 +173,18 @@ export class ConductoroneAwsRole extends TerraformModule {
   }
   public set enableIdentityCenter(value: boolean | undefined) {
     this.inputs['enable_identity_center'] = value;
+  }
+  public get enableMemberAccounts(): boolean | undefined {
+    return this.inputs['enable_member_accounts'] as boolean | undefined;
+  }
+  public set enableMemberAccounts(value: boolean | undefined) {
+    this.inputs['enable_member_accounts'] = value;
+  }
+  public get enableMemberProvisioning(): boolean | undefined {
+    return this.inputs['enable_member_provisioning'] as boolean | undefined;
+  }
+  public set enableMemberProvisioning(value: boolean | undefined) {
+    this.inputs['enable_member_provisioning'] = value;
   }
   public get enableOrganizations(): boolean | undefined {
     return this.inputs['enable_organizations'] as boolean | undefined;
@@ -165,6 +215,36 @@ export class ConductoroneAwsRole extends TerraformModule {
   }
   public set maxSessionDuration(value: number | undefined) {
     this.inputs['max_session_duration'] = value;
+  }
+  public get memberAccountTargets(): any | undefined {
+    return this.inputs['member_account_targets'] as any | undefined;
+  }
+  public set memberAccountTargets(value: any | undefined) {
+    this.inputs['member_account_targets'] = value;
+  }
+  public get memberRoleName(): string | undefined {
+    return this.inputs['member_role_name'] as string | undefined;
+  }
+  public set memberRoleName(value: string | undefined) {
+    this.inputs['member_role_name'] = value;
+  }
+  public get memberRolePath(): string | undefined {
+    return this.inputs['member_role_path'] as string | undefined;
+  }
+  public set memberRolePath(value: string | undefined) {
+    this.inputs['member_role_path'] = value;
+  }
+  public get memberStackSetName(): string | undefined {
+    return this.inputs['member_stack_set_name'] as string | undefined;
+  }
+  public set memberStackSetName(value: string | undefined) {
+    this.inputs['member_stack_set_name'] = value;
+  }
+  public get memberStackSetOperationPreferences(): any | undefined {
+    return this.inputs['member_stack_set_operation_preferences'] as any | undefined;
+  }
+  public set memberStackSetOperationPreferences(value: any | undefined) {
+    this.inputs['member_stack_set_operation_preferences'] = value;
   }
   public get permissionsBoundaryArn(): string | undefined {
     return this.inputs['permissions_boundary_arn'] as string | undefined;
@@ -237,6 +317,9 @@ export class ConductoroneAwsRole extends TerraformModule {
   }
   public get inlinePolicyNamesOutput() {
     return this.getString('inline_policy_names')
+  }
+  public get memberAccountsOutput() {
+    return this.getString('member_accounts')
   }
   public get roleArnOutput() {
     return this.getString('role_arn')

@@ -99,6 +99,55 @@ variable "provisioning_group_path" {
   default     = "/"
 }
 
+variable "enable_member_accounts" {
+  description = "Put a member role into every targeted member account of the organization (a service-managed CloudFormation StackSet with auto-deployment: new accounts in a targeted OU get it too) and let this role assume it, so ConductorOne reads each member account's IAM. Requires enable_organizations and trusted access for CloudFormation StackSets in the organization (checked at plan). Type the member_accounts output's iam_assume_role_name into ConductorOne's \"IAM assume role name\" setting."
+  type        = bool
+  default     = false
+}
+
+variable "enable_member_provisioning" {
+  description = "Let ConductorOne change IAM group memberships in the member accounts too: the member role gets the IAM group provisioning policy, scoped by provisioning_group_path (group ARNs are per account, so provisioning_group_arns cannot scope it). Requires enable_member_accounts and enable_provisioning."
+  type        = bool
+  default     = false
+}
+
+variable "member_role_name" {
+  description = "Name of the role the StackSet creates in each member account. ConductorOne assumes it by the name in its \"IAM assume role name\" setting (the member_accounts output's iam_assume_role_name)."
+  type        = string
+  default     = "ConductorOneMemberAccess"
+}
+
+variable "member_role_path" {
+  description = "Path of the member role, e.g. \"/conductorone/\". ConductorOne's setting then holds the path without its leading slash in front of the name (conductorone/ConductorOneMemberAccess): the member_accounts output's iam_assume_role_name."
+  type        = string
+  default     = "/"
+}
+
+variable "member_account_targets" {
+  description = "Where the StackSet deploys the member role. organizational_unit_ids: OU ids (ou-...) or the root id (r-...); left out = the organization's root, i.e. every member account. account_ids with account_filter_type \"INTERSECTION\" (only these accounts of the OUs) or \"DIFFERENCE\" (every account of the OUs but these); account_filter_type \"NONE\" (the default) takes no account_ids. The management account never gets a stack instance: this role covers it."
+  type        = object({ organizational_unit_ids = optional(list(string)), account_ids = optional(list(string)), account_filter_type = optional(string, "NONE") })
+  default = {
+    account_filter_type = "NONE"
+  }
+}
+
+variable "member_stack_set_name" {
+  description = "Name of the CloudFormation StackSet that deploys the member role."
+  type        = string
+  default     = "ConductorOneMemberAccess"
+}
+
+variable "member_stack_set_operation_preferences" {
+  description = "How the StackSet rolls the member role out. The defaults suit organizations of hundreds of accounts: every account at once (max_concurrent_percentage 100), regions in parallel, and an account that fails does not stop the others (failure_tolerance_percentage 90; concurrency_mode SOFT_FAILURE_TOLERANCE, used when instances are created, keeps failures from lowering the concurrency)."
+  type        = object({ failure_tolerance_percentage = optional(number, 90), max_concurrent_percentage = optional(number, 100), region_concurrency_type = optional(string, "PARALLEL"), concurrency_mode = optional(string, "SOFT_FAILURE_TOLERANCE") })
+  default = {
+    concurrency_mode             = "SOFT_FAILURE_TOLERANCE"
+    failure_tolerance_percentage = 90
+    max_concurrent_percentage    = 100
+    region_concurrency_type      = "PARALLEL"
+  }
+}
+
 variable "sync_step" {
   description = "What runs after the role and its policies change: \"validate\" (c1-aws validate with the deployer's credentials), \"sync\" (validate, then c1-aws sync --output sync_snapshot_path) or \"off\"."
   type        = string
@@ -123,25 +172,32 @@ variable "sync_assume_role" {
   default     = false
 }
 module "conductorone_aws_role" {
-  additional_external_ids  = var.additional_external_ids
-  connector_command        = var.connector_command
-  enable_identity_center   = true
-  enable_organizations     = true
-  enable_provisioning      = var.enable_provisioning
-  external_id              = var.external_id
-  identity_center_region   = var.identity_center_region
-  max_session_duration     = var.max_session_duration
-  permissions_boundary_arn = var.permissions_boundary_arn
-  provisioning_group_arns  = var.provisioning_group_arns
-  provisioning_group_path  = var.provisioning_group_path
-  role_name                = var.role_name
-  role_path                = var.role_path
-  sync_assume_role         = var.sync_assume_role
-  sync_snapshot_path       = var.sync_snapshot_path
-  sync_step                = var.sync_step
-  tags                     = var.tags
-  trusted_principal_arn    = var.trusted_principal_arn
-  source                   = "../../../../modules/conductorone-aws-role"
+  additional_external_ids                = var.additional_external_ids
+  connector_command                      = var.connector_command
+  enable_identity_center                 = true
+  enable_member_accounts                 = var.enable_member_accounts
+  enable_member_provisioning             = var.enable_member_provisioning
+  enable_organizations                   = true
+  enable_provisioning                    = var.enable_provisioning
+  external_id                            = var.external_id
+  identity_center_region                 = var.identity_center_region
+  max_session_duration                   = var.max_session_duration
+  member_account_targets                 = var.member_account_targets
+  member_role_name                       = var.member_role_name
+  member_role_path                       = var.member_role_path
+  member_stack_set_name                  = var.member_stack_set_name
+  member_stack_set_operation_preferences = var.member_stack_set_operation_preferences
+  permissions_boundary_arn               = var.permissions_boundary_arn
+  provisioning_group_arns                = var.provisioning_group_arns
+  provisioning_group_path                = var.provisioning_group_path
+  role_name                              = var.role_name
+  role_path                              = var.role_path
+  sync_assume_role                       = var.sync_assume_role
+  sync_snapshot_path                     = var.sync_snapshot_path
+  sync_step                              = var.sync_step
+  tags                                   = var.tags
+  trusted_principal_arn                  = var.trusted_principal_arn
+  source                                 = "../../../../modules/conductorone-aws-role"
 }
 
 output "role_arn" {
@@ -201,5 +257,11 @@ output "sync_snapshot_path" {
 output "sync_report_path" {
   value       = module.conductorone_aws_role.sync_report_path
   description = "With sync_assume_role, the file the step writes its validate report (and sync summary) to, since Terraform hides the step's output; else \"\"."
+  sensitive   = false
+}
+
+output "member_accounts" {
+  value       = module.conductorone_aws_role.member_accounts
+  description = "The member-account roles (enable_member_accounts). iam_assume_role_name is what to type into ConductorOne's AWS v2 connector setting \"IAM assume role name (child IAM accounts)\" (the provider cannot set it). organizational_unit_ids are the StackSet's deployment targets (the root's id when member_account_targets names none). Empty strings and lists when off (not null: cdktf 0.21 cannot print null outputs)."
   sensitive   = false
 }
