@@ -10,6 +10,7 @@
  *   - a second plan that differs only in the stack set attributes moto does not return (named below);
  *   - destroy: no member role, no stack set, the management account's IAM as before.
  */
+import { CloudFormationClient, DeleteStackInstancesCommand } from '@aws-sdk/client-cloudformation';
 import {
   CloseAccountCommand,
   CreateAccountCommand,
@@ -314,14 +315,12 @@ describe('trusted access on', () => {
     // moto 5.2.1's DeleteStackInstances ignores DeploymentTargets and deletes by Accounts only, so the module's
     // OU-targeted deletion (right for AWS) would leave every instance and DeleteStackSet would answer "not empty".
     // Stand in for CloudFormation: delete the instances of every member account through moto's API, then destroy.
-    const form = new URLSearchParams({ Action: 'DeleteStackInstances', Version: '2010-05-15', StackSetName: defaults.member_stack_set_name, RetainStacks: 'false', 'Regions.member.1': MOTO_REGION });
-    Object.values(accounts).forEach((a, i) => form.set(`Accounts.member.${i + 1}`, a.id));
-    const res = await fetch(moto.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=${MOTO_CREDENTIALS.accessKeyId}/20260101/${MOTO_REGION}/cloudformation/aws4_request, SignedHeaders=host, Signature=0` },
-      body: form.toString(),
-    });
-    expect(res.status).toBe(200);
+    const cfn = new CloudFormationClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
+    try {
+      await cfn.send(new DeleteStackInstancesCommand({ StackSetName: defaults.member_stack_set_name, RetainStacks: false, Regions: [MOTO_REGION], Accounts: Object.values(accounts).map((a) => a.id) }));
+    } finally {
+      cfn.destroy();
+    }
     const r = await root.destroy(tfVars([ou.engineering, ou.finance]));
     if (r.code !== 0) throw new Error(r.output.slice(-4000));
     for (const [label, a] of Object.entries(accounts)) {

@@ -9,6 +9,7 @@
  * account of the targeted OUs (multi-account.md 3). Each member account gets its own users, groups (with members) and
  * roles, and the expected grants are returned as the ground truth a sync must match.
  */
+import { CreateStackInstancesCommand, CreateStackSetCommand } from '@aws-sdk/client-cloudformation';
 import {
   AddUserToGroupCommand,
   CreateAccessKeyCommand,
@@ -183,19 +184,17 @@ export async function seedMemberEstate(spec: MemberEstateSpec): Promise<MemberEs
     }
 
     // The StackSet, as the module declares it (service-managed, auto-deployment, named IAM), over the OUs.
-    const cfn = ctx.cloudFormation;
-    await cfn.raw('CreateStackSet', {
-      StackSetName: STACK_SET_NAME,
-      TemplateBody: memberTemplate(org.Id!, { provisioning: spec.provisioning }),
-      PermissionModel: 'SERVICE_MANAGED',
-      'AutoDeployment.Enabled': 'true',
-      'AutoDeployment.RetainStacksOnAccountRemoval': 'false',
-      'Capabilities.member.1': 'CAPABILITY_NAMED_IAM',
-      'ManagedExecution.Active': 'true',
-    });
-    const targets: Record<string, string> = { 'Regions.member.1': MOTO_REGION };
-    ous.forEach((ou, i) => (targets[`DeploymentTargets.OrganizationalUnitIds.member.${i + 1}`] = ou));
-    await cfn.raw('CreateStackInstances', { StackSetName: STACK_SET_NAME, ...targets });
+    await ctx.cloudFormation.send(
+      new CreateStackSetCommand({
+        StackSetName: STACK_SET_NAME,
+        TemplateBody: memberTemplate(org.Id!, { provisioning: spec.provisioning }),
+        PermissionModel: 'SERVICE_MANAGED',
+        AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+        ManagedExecution: { Active: true },
+      }),
+    );
+    await ctx.cloudFormation.send(new CreateStackInstancesCommand({ StackSetName: STACK_SET_NAME, Regions: [MOTO_REGION], DeploymentTargets: { OrganizationalUnitIds: ous } }));
 
     const inOus = [...targeted, ...(estate.suspended ? [estate.suspended] : [])];
     await mapLimit([...targeted, ...(estate.outsideTargets ? [estate.outsideTargets] : [])], spec.concurrency ?? 8, async (account) => {

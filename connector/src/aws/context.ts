@@ -8,11 +8,11 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { assumeRoleProvider, AssumeRoleOptions } from './assume-role';
 import { CallCounter } from './call-counter';
-import { CloudFormationQuery } from './cloudformation';
 import { retryDelayScale, scaledRetryStrategy } from './retry';
 
 export type RetryMode = 'standard' | 'adaptive';
@@ -42,8 +42,8 @@ export interface AwsContext {
   organizations: OrganizationsClient;
   ssoAdmin: SSOAdminClient;
   identityStore: IdentitystoreClient;
-  /** ListStackInstances only (validate's member-account check); see cloudformation.ts. */
-  cloudFormation: CloudFormationQuery;
+  /** ListStackInstances only (validate's member-account check: stack-instances.ts). */
+  cloudFormation: CloudFormationClient;
   /** The credentials every client signs with (assumed-role ones when `assume` was given). */
   credentials: AwsCredentialIdentityProvider;
   calls: CallCounter;
@@ -92,13 +92,13 @@ export function createAwsContext(opts: AwsAccessOptions = {}): AwsContext {
     organizations: new OrganizationsClient({ ...common(), region, credentials }),
     ssoAdmin: new SSOAdminClient({ ...common(), region: ssoRegion, credentials }),
     identityStore: new IdentitystoreClient({ ...common(), region: ssoRegion, credentials }),
+    cloudFormation: new CloudFormationClient({ ...common(), region, credentials }),
   };
   for (const c of Object.values(clients)) calls.attach(c);
   return {
     region,
     ssoRegion,
     ...clients,
-    cloudFormation: new CloudFormationQuery(region, credentials, calls, retry.maxAttempts),
     credentials,
     calls,
     options: { ...opts, region, ssoRegion, calls },

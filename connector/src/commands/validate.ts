@@ -30,7 +30,8 @@ interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions, RawGro
   memberProvisioning?: boolean;
 }
 
-export const DEFAULT_MEMBER_STACK_SET_NAME = 'ConductorOneMemberAccess';
+// The module's default stack set name (defaults.json, generated from variables.tf).
+export const DEFAULT_MEMBER_STACK_SET_NAME: string = defaults.member_stack_set_name;
 export const DEFAULT_MEMBER_INSPECT_ROLE_NAME = 'OrganizationAccountAccessRole';
 
 const seconds = wholeNumber(0, 3600, 'seconds');

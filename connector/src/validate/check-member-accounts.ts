@@ -19,7 +19,7 @@ import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { createChainedContext } from '../aws/context';
 import { describeAwsError, errorName, isAccessDenied } from '../aws/errors';
 import { AssumeRoleError } from '../aws/assume-role';
-import type { StackInstanceSummary } from '../aws/cloudformation';
+import { listStackInstances, StackInstanceSummary } from '../aws/stack-instances';
 import { capability, CapabilityId } from '../policy/capabilities';
 import { checkCoverage, IdentityPolicy, neededActions } from '../policy/coverage';
 import { memberTrustProblems } from '../policy/member-trust';
@@ -83,7 +83,7 @@ export const memberAccountsCheck: Check = {
     let instances: Map<string, StackInstanceSummary> | undefined;
     let stackSetNote: string;
     try {
-      instances = new Map((await aws.cloudFormation.listStackInstances(members.stackSetName)).map((i) => [i.account, i]));
+      instances = new Map((await listStackInstances(aws.cloudFormation, members.stackSetName)).map((i) => [i.account, i]));
       stackSetNote = `stack set ${members.stackSetName}: ${instances.size} instance(s)`;
     } catch (e) {
       stackSetNote =
