@@ -193,7 +193,7 @@ locals {
 
   # Left out = the organization's root: every member account, and every account created later.
   root_id       = try(data.aws_organizations_organization.this[0].roots[0].id, "")
-  member_ou_ids = var.enable_member_accounts ? coalesce(var.member_account_targets.organizational_unit_ids, [local.root_id]) : []
+  member_ou_ids = var.enable_member_accounts ? (var.member_account_targets.organizational_unit_ids != null ? var.member_account_targets.organizational_unit_ids : [local.root_id]) : []
 
   # The member role's policies: the same capability documents as this role's (iam_sync; iam_provisioning when asked),
   # with CloudFormation's pseudo parameters where the documents hold ${partition} and ${account_id}, so each member
