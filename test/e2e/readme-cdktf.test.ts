@@ -5,10 +5,11 @@
  * They run in a copy of the project (cdktf.json, package.json, stacks/, modules/; node_modules and connector linked):
  * the stacks keep their local state at terraform.<stack>.tfstate in the project directory, which
  * stacks-deploy.test.ts uses in the repository at the same time. Against one moto holding an organization: deploy exits 0 with the validation step's checks
- * passed (its default: the real c1-aws CLI), `cdktf diff` with the same arguments shows no changes, `cdktf destroy`
- * leaves IAM as it was. (test/e2e/stacks-deploy.test.ts covers the stacks with --var and sync_step=sync.)
+ * passed (its default: the real c1-aws CLI), `cdktf diff` with the same arguments shows no changes; then moto is
+ * reset. (test/e2e/stacks-deploy.test.ts covers the stacks with --var, sync_step=sync and `cdktf destroy`.)
  */
 import { CreateOrganizationCommand } from '@aws-sdk/client-organizations';
+import { ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { cpSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { AwsContext, createAwsContext } from '../../connector/src/aws';
@@ -18,6 +19,9 @@ import { runAsync } from '../harness/process';
 import { rootLifecycle } from '../harness/root-lifecycle';
 import { RunResult, tempDir, terraformEnv } from '../harness/terraform';
 import defaults from '../../modules/conductorone-aws-role/defaults.json';
+import manifest from '../../modules/conductorone-aws-role/policies/capabilities.json';
+
+const caps = manifest.capabilities;
 
 const SECRET = 'Ck6-CdktfReadmeSecret-ExtId-3a8f5d1c9e2b';
 const ROLE_ARN = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/${defaults.role_name}`;
@@ -84,6 +88,16 @@ test('the README names the three deploys this file runs', () => {
   ]);
 });
 
+/** Back to the start for the next command: an empty moto holding an organization (as beforeAll left it). */
+async function resetMoto(): Promise<void> {
+  await moto.reset();
+  await aws.organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+}
+
+// `cdktf destroy` is test/e2e/stacks-deploy.test.ts's (single-account stack); destroying the management stack's
+// module inputs (Organizations + Identity Center) is examples-apply's management-account-identity-center lifecycle.
+// Here moto is reset after each command (the stack's state then names resources moto no longer has: the next deploy
+// of that stack plans them again).
 COMMANDS.forEach((args, i) => {
   const management = args[0] === 'conductorone-aws-management';
   rootLifecycle(`npx cdktf deploy ${args.join(' ')}`, {
@@ -91,10 +105,17 @@ COMMANDS.forEach((args, i) => {
     aws: () => aws,
     roleArn: ROLE_ARN,
     mustPass: ['Role exists', 'Trust policy', 'Permissions', ...(management ? ['Organizations management account', 'Identity Center instance'] : [])],
+    afterApply: management
+      ? async () => {
+          const names = (await aws.iam.send(new ListRolePoliciesCommand({ RoleName: defaults.role_name }))).PolicyNames ?? [];
+          expect(names.sort()).toEqual(['iam_sync', 'identity_center_sync', 'organizations_sync'].map((id) => caps[id as keyof typeof caps].policy_name).sort());
+        }
+      : undefined,
+    repeats: { destroyOf: management ? 'examples/management-account-identity-center' : 'test/e2e/stacks-deploy.test.ts', reset: resetMoto },
   });
 });
 
 test('the external ID appears in none of the captured output', () => {
-  expect(captured.length).toBeGreaterThanOrEqual(COMMANDS.length * 3);
+  expect(captured.length).toBeGreaterThanOrEqual(COMMANDS.length * 2);
   expect(captured.filter((t) => t.includes(SECRET))).toEqual([]);
 });

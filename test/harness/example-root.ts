@@ -31,7 +31,7 @@ export interface RootSpec {
   from?: string;
   /**
    * Link the repository's connector/ beside the module, as in a checkout, so the module's default connector_command
-   * finds the CLI (default true). False = a team's repository holding only the HCL: the root sets connector_command.
+   * finds the CLI, and node_modules/.bin/c1-aws in the copy's root, as an npm install there links it (default true). False = a team's repository holding only the HCL: the root sets connector_command.
    */
   linkConnector?: boolean;
   /** More environment for every terraform run (and the step it starts). */
@@ -61,7 +61,12 @@ export async function prepareRoot(moto: Moto, spec: RootSpec): Promise<Terraform
     recursive: true,
     filter: (src) => !/[/\\](\.terraform|tests)$/.test(src),
   });
-  if (spec.linkConnector !== false) symlinkSync(path.join(REPO_ROOT, 'connector'), path.join(work, 'connector'));
+  if (spec.linkConnector !== false) {
+    symlinkSync(path.join(REPO_ROOT, 'connector'), path.join(work, 'connector'));
+    // And the CLI as `npm install` in the repository root links it (the module README's connector_command snippet).
+    mkdirSync(path.join(work, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js'), path.join(work, 'node_modules', '.bin', 'c1-aws'));
+  }
   const rel = spec.at ?? spec.example ?? 'examples/snippet';
   const dir = path.join(work, rel);
   mkdirSync(dir, { recursive: true });
