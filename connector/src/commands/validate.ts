@@ -14,7 +14,7 @@ import { formatReport } from '../validate/report';
 import { runValidate } from '../validate/run';
 import type { ValidateConfig } from '../validate/types';
 import { GROUP_ARNS_FLAG, GROUP_PATH_FLAG, OptionSource, RawGroupScopeOptions, resolveGroupScope } from '../validate/group-scope';
-import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
+import { addAccessOptions, addFeatureOptions, DEFAULT_IAM_ASSUME_ROLE_NAME, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 
 interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions, RawGroupScopeOptions {
@@ -32,7 +32,8 @@ interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions, RawGro
 
 // The module's default stack set name (defaults.json, generated from variables.tf).
 export const DEFAULT_MEMBER_STACK_SET_NAME: string = defaults.member_stack_set_name;
-export const DEFAULT_MEMBER_INSPECT_ROLE_NAME = 'OrganizationAccountAccessRole';
+// The role Organizations creates in the accounts it creates (baton-aws's default assume name too).
+export const DEFAULT_MEMBER_INSPECT_ROLE_NAME = DEFAULT_IAM_ASSUME_ROLE_NAME;
 
 const seconds = wholeNumber(0, 3600, 'seconds');
 
