@@ -223,8 +223,10 @@ variable "member_role_path" {
   nullable    = false
 
   validation {
-    condition     = length(var.member_role_path) >= local.rules.role_path.min_length && length(var.member_role_path) <= local.rules.role_path.max_length && can(regex(local.rules.role_path.pattern, var.member_role_path))
-    error_message = "member_role_path ${local.rules.role_path.rule}."
+    # The group-path rule: the path lands in the management role's sts:AssumeRole Resource, where *, ? and $ would be
+    # wildcards and policy variables (any role of that name at any path).
+    condition     = length(var.member_role_path) >= local.rules.group_path.min_length && length(var.member_role_path) <= local.rules.group_path.max_length && can(regex(local.rules.group_path.pattern, var.member_role_path))
+    error_message = "member_role_path ${local.rules.group_path.rule}."
   }
 }
 

@@ -102,7 +102,8 @@ export function parseIamAssumeRoleName(value: string, input = '--iam-assume-role
   const path = cut < 0 ? '/' : `/${value.slice(0, cut + 1)}`;
   const nameErr = checkString('role_name', name, `${input} (its name after the last /)`);
   if (nameErr) throw new UsageError(nameErr);
-  const pathErr = checkString('role_path', path, `${input} (its path, before the last /)`);
+  // The group-path rule (no *, ? or $): the path lands in the management role's sts:AssumeRole Resource pattern.
+  const pathErr = checkString('group_path', path, `${input} (its path, before the last /)`);
   if (pathErr) throw new UsageError(pathErr);
   return { iamAssumeRoleName: value, path, name };
 }

@@ -86,6 +86,25 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptio
   });
 }
 
+/**
+ * The environment of a sync with the caller's own credentials: BATON_ROLE_ARN dropped, and member accounts off. The
+ * member roles trust only the ConductorOne role, so the deployer's credentials cannot chain into them and every member
+ * account would come back denied; the step syncs the management account alone and says so (validate checked the
+ * member accounts from what the deployer can see).
+ */
+export function ownCredentialsSyncEnv(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; note?: string } {
+  const { BATON_ROLE_ARN: _dropped, ...ambient } = env;
+  const on = (v: string | undefined) => /^(true|1)$/i.test(v ?? '');
+  const flag = env.BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED;
+  // baton-aws's rule: with Organizations on, member accounts are read when the flag says so or, unset, without Identity Center.
+  const members = on(env.BATON_GLOBAL_AWS_ORGS_ENABLED) && (flag === undefined || flag === '' ? !on(env.BATON_GLOBAL_AWS_SSO_ENABLED) : on(flag));
+  if (!members) return { env: ambient };
+  return {
+    env: { ...ambient, BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED: 'false' },
+    note: "member accounts are not synced with the deployer's own credentials (their roles trust only the ConductorOne role); validate checked them above",
+  };
+}
+
 /** The whole step; returns its exit code. `env` is passed to the children as is (less BATON_ROLE_ARN where said). */
 export async function runStep(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const plan = planStep(env);
@@ -93,7 +112,8 @@ export async function runStep(env: NodeJS.ProcessEnv = process.env): Promise<num
   if (validated !== 0 || plan.kind === 'validate') return validated;
   const syncArgs = ['sync', '--output', plan.snapshotPath!];
   if (!plan.assume) {
-    const { BATON_ROLE_ARN: _dropped, ...ambient } = env;
+    const { env: ambient, note } = ownCredentialsSyncEnv(env);
+    if (note) process.stderr.write(`c1-aws: step: ${note}\n`);
     return runCli(syncArgs, ambient);
   }
   let fd: number;

@@ -272,6 +272,15 @@ export function checkCoverage(input: CoverageInput, needed: NeededAction[]): Cov
       if (!need) grant.outsideActions.push(entry);
       else for (const piece of wide) grant.widerResources.push({ action: entry.action, allowed: shown ?? piece, needed: [...new Set(need.map((n) => n.resource))] });
     }
+    // A needed pair that carries its own Condition (member_accounts_access: aws:ResourceOrgID) is scoped by it: an
+    // Allow of that pair without exactly that Condition grants it more widely (e.g. into any organization).
+    for (const key of actions) {
+      for (const n of neededByKey.get(key) ?? []) {
+        if (!n.condition || !pieces.some((piece) => overlaps(piece, n.resource))) continue;
+        if (canonicalJson(stmt.condition ?? null) === canonicalJson(n.condition)) continue;
+        grant.unbounded.push(`it allows ${n.action} on ${n.resource} without exactly the Condition ${JSON.stringify(n.condition)} that scopes it`);
+      }
+    }
     const future = futureActions(stmt, boundaryNamesActions, firmDenies);
     if (future) grant.unbounded.push(future);
     grant.outsideActions.sort((a, b) => levelRank(a.level) - levelRank(b.level) || a.action.localeCompare(b.action));

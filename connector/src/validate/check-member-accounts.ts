@@ -30,6 +30,10 @@ import { managedPolicyDocument, rolePolicies } from './role-policies';
 import { organizationOf } from './organization';
 import { Check, fail, pass, skip } from './types';
 
+/** Said beside a member-account failure: baton-aws reads member accounts whenever Organizations is on without Identity Center. */
+export const MEMBER_ACCOUNTS_OPT_OUT =
+  'member accounts are read because Organizations is on (baton-aws\'s rule); without member roles, say --global-aws-cross-account-iam-enabled=false (BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED=false)';
+
 export const INSPECT_SESSION_NAME = 'c1-aws-validate-member';
 const CONCURRENCY = 8;
 const SHOW = 10;
@@ -207,6 +211,6 @@ export const memberAccountsCheck: Check = {
       : '';
     if (notReady.length === 0) return pass(`${summary}${untargetedText}${skippedText}`, details);
     const shown = notReady.slice(0, SHOW).map((r) => `${r.accountId} (${r.name}): ${r.reasons.join('; ')}`);
-    return fail(`${summary}; not ready: ${shown.join(' | ')}${notReady.length > SHOW ? ` | and ${notReady.length - SHOW} more` : ''}${untargetedText}${skippedText}`, details);
+    return fail(`${summary}; not ready: ${shown.join(' | ')}${notReady.length > SHOW ? ` | and ${notReady.length - SHOW} more` : ''}${untargetedText}${skippedText} (${MEMBER_ACCOUNTS_OPT_OUT})`, details);
   },
 };

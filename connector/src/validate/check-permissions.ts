@@ -14,6 +14,7 @@ import { managedPolicyDocument, rolePolicies } from './role-policies';
 import { rolesTrustingRole } from './reachable-roles';
 import { simulateActions } from './simulate';
 import { Check, fail, pass } from './types';
+import { MEMBER_ACCOUNTS_OPT_OUT } from './check-member-accounts';
 
 const SHOW = 10;
 /** Keeps a report readable when a policy allows "*": the JSON keeps this many actions per statement, and the count. */
@@ -115,7 +116,8 @@ export const permissionsCheck: Check = {
     const problems: string[] = [];
     if (missing.length) {
       const missingActions = [...new Set(missing.map((m) => m.action))];
-      problems.push(`missing ${missingActions.length} action(s) the enabled features need: ${capped(missing.map((m) => `${m.action} on ${m.resource} (${m.capability}: ${m.reason})`))}`);
+      const memberHint = missing.some((m) => m.capability === 'member_accounts_access') ? ` (${MEMBER_ACCOUNTS_OPT_OUT})` : '';
+      problems.push(`missing ${missingActions.length} action(s) the enabled features need: ${capped(missing.map((m) => `${m.action} on ${m.resource} (${m.capability}: ${m.reason})`))}${memberHint}`);
     }
     if (coverage.excess.length) {
       const shown = coverage.excess.slice(0, SHOW).map(describeExcess);

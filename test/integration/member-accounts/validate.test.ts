@@ -57,6 +57,8 @@ test('the report says exactly which member accounts are ready and why the others
   expect(check.message).toMatch(new RegExp(`not targeted by the stack set, so ConductorOne will not read their IAM: ${estate.outsideTargets} \\(outside-targets\\)`));
   expect(check.details).toMatchObject({ ready: estate.ready.length, active: estate.ready.length + 3, notTargeted: 1, iamAssumeRoleName: MEMBER_ROLE_NAME, organizationId: estate.organizationId });
   expect(check.message).toMatch(new RegExp(`^${estate.ready.length} of ${estate.ready.length + 3} active member account\\(s\\) ready`));
+  // How to opt out: Organizations alone turns member accounts on (baton-aws's rule), which surprises older setups.
+  expect(check.message).toContain('--global-aws-cross-account-iam-enabled=false');
 
   // The human form: the summary, then one row per account that is not ready, and the skipped one.
   const human = await c1(['validate'], env());

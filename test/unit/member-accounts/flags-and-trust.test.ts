@@ -45,6 +45,8 @@ test('--iam-assume-role-name: a path goes before the name, without its leading s
   expect(() => parseIamAssumeRoleName('p/')).toThrow(/its name after the last/);
   expect(() => parseIamAssumeRoleName('/p/X')).toThrow(/without its leading \//);
   expect(() => parseIamAssumeRoleName(`${'p'.repeat(600)}/X`)).toThrow(/--iam-assume-role-name \(its path, .*\) must start and end with \//);
+  // The path lands in the management role's sts:AssumeRole Resource: a wildcard or policy variable would widen it.
+  for (const v of ['*/X', 'a?/X', '${aws:PrincipalAccount}/X']) expect(() => parseIamAssumeRoleName(v)).toThrow(/its path, before the last \/\) must .*without \*, \? or \$/);
 });
 
 describe('the member role trust: exactly the management role, aws:PrincipalOrgID, no external ID', () => {
@@ -104,15 +106,21 @@ describe('member_accounts_access: the needed statement and its condition', () =>
     });
     expect(needed).toEqual([expect.objectContaining({ action: 'sts:AssumeRole', resource: 'arn:aws-us-gov:iam::*:role/conductorone/Member', capability: 'member_accounts_access' })]);
   });
-  test('the module\'s statement (with exactly its condition) covers it; an unconditional one does too', () => {
+  test('the module\'s statement (with exactly its condition) covers it and grants nothing more', () => {
     const rendered = renderCapability(cap, vars, { groupArns: [], groupPath: '/' }).Statement[0];
-    expect(checkCoverage({ identity: policy(rendered) }, needed).missing).toEqual([]);
-    expect(checkCoverage({ identity: policy({ ...rendered, Condition: undefined }) }, needed).missing).toEqual([]);
+    expect(checkCoverage({ identity: policy(rendered) }, needed)).toEqual({ missing: [], excess: [] });
+  });
+  test('without its aws:ResourceOrgID condition it covers the pair but grants it into any organization: excess, named', () => {
+    const rendered = renderCapability(cap, vars, { groupArns: [], groupPath: '/' }).Statement[0];
+    const r = checkCoverage({ identity: policy({ ...rendered, Condition: undefined }) }, needed);
+    expect(r.missing).toEqual([]);
+    expect(r.excess).toEqual([expect.objectContaining({ unbounded: [expect.stringMatching(/sts:AssumeRole on arn:aws-us-gov:iam::\*:role\/conductorone\/Member without exactly the Condition .*aws:ResourceOrgID/)] })]);
   });
   test('another condition does not: the pair is missing, named', () => {
     const rendered = renderCapability(cap, vars, { groupArns: [], groupPath: '/' }).Statement[0];
     const other = { ...rendered, Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-zzzzzzzzzz' } } };
     expect(checkCoverage({ identity: policy(other) }, needed).missing).toEqual([expect.objectContaining({ action: 'sts:AssumeRole', reason: expect.stringMatching(/only under a condition/) })]);
+    expect(checkCoverage({ identity: policy(other) }, needed).excess).toHaveLength(1);
   });
   test('every account\'s every role is wider than the member role: excess, named', () => {
     const wide = { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws-us-gov:iam::*:role/*' };
