@@ -312,6 +312,11 @@ resource "aws_cloudformation_stack_set" "member" {
     }
 
     precondition {
+      condition     = var.member_account_targets.account_ids == null ? true : !contains(var.member_account_targets.account_ids, try(local.organization.master_account_id, ""))
+      error_message = "member_account_targets.account_ids names the management account ${try(local.organization.master_account_id, "unknown")}: StackSets never deploy there (this role covers it), so it selects nothing. Leave it out."
+    }
+
+    precondition {
       condition     = contains(try(local.organization.aws_service_access_principals, []), local.stack_set_trusted_access)
       error_message = "enable_member_accounts needs trusted access for CloudFormation StackSets in organization ${try(local.organization.id, "unknown")} (${local.stack_set_trusted_access} is not among its enabled services), or the StackSet cannot deploy into member accounts. Activate it once from the management account: CloudFormation console > StackSets > \"Activate trusted access\", or `aws cloudformation activate-organizations-access`; then plan again. Or set enable_member_accounts = false."
     }
@@ -433,5 +438,14 @@ resource "terraform_data" "sync_step" {
   lifecycle {
     # Drift Terraform repairs (the trust policy, an inline policy) changes these: validate again after the repair.
     replace_triggered_by = [aws_iam_role.this, aws_iam_role_policy.this, aws_iam_role_policies_exclusive.this]
+  }
+}
+
+# A warning, not a refusal: member provisioning scoped to "/" lets ConductorOne change every group of every member
+# account, administrators' groups included.
+check "member_provisioning_scope" {
+  assert {
+    condition     = !(var.enable_member_provisioning && var.provisioning_group_path == "/")
+    error_message = "enable_member_provisioning with provisioning_group_path = \"/\" lets ConductorOne change the membership of every IAM group in every member account, administrators' groups included. Put the groups ConductorOne may manage under a path (e.g. \"/conductorone/\") and set provisioning_group_path to it."
   }
 }

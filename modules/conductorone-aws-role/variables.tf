@@ -263,6 +263,11 @@ variable "member_account_targets" {
   }
 
   validation {
+    condition     = var.member_account_targets.account_ids == null ? true : length(distinct(var.member_account_targets.account_ids)) == length(var.member_account_targets.account_ids)
+    error_message = "member_account_targets.account_ids lists an account more than once: list each account once."
+  }
+
+  validation {
     condition     = contains(["NONE", "INTERSECTION", "DIFFERENCE"], var.member_account_targets.account_filter_type)
     error_message = "member_account_targets.account_filter_type must be \"NONE\" (every account of the OUs), \"INTERSECTION\" (only account_ids) or \"DIFFERENCE\" (all but account_ids)."
   }

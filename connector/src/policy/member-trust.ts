@@ -46,7 +46,9 @@ export function memberTrustProblems(policy: unknown, managementRoleArn: string, 
     if (canonicalJson(s.Principal) !== canonicalJson({ AWS: managementRoleArn })) {
       problems.push(`${label} lets in ${JSON.stringify(s.Principal)}, not exactly the management role ${managementRoleArn}`);
     }
-    if (canonicalJson(s.Action) !== canonicalJson('sts:AssumeRole')) problems.push(`${label} allows ${JSON.stringify(s.Action)}, not exactly sts:AssumeRole`);
+    // IAM compares action names case-insensitively: sts:assumerole is the same action.
+    const actions = typeof s.Action === 'string' ? s.Action.toLowerCase() : Array.isArray(s.Action) && s.Action.length === 1 && typeof s.Action[0] === 'string' ? s.Action[0].toLowerCase() : s.Action;
+    if (actions !== 'sts:assumerole') problems.push(`${label} allows ${JSON.stringify(s.Action)}, not exactly sts:AssumeRole`);
     // Keys only, never values: a member trust may hold the tenant's external ID (the docs' child-account policy does).
     if (canonicalJson(s.Condition) !== wanted) problems.push(`${label} has ${conditionShape(s.Condition)}, not exactly StringEquals aws:PrincipalOrgID ${organizationId}`);
   });

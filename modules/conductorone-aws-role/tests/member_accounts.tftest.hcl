@@ -332,3 +332,42 @@ run "without_all_features" {
   }
   expect_failures = [aws_cloudformation_stack_set.member]
 }
+
+run "member_role_path_without_wildcards" {
+  # The path lands in the management role's sts:AssumeRole Resource: * or ? would reach any role of that name.
+  command = plan
+  variables {
+    enable_member_accounts = true
+    member_role_path       = "/*/"
+  }
+  expect_failures = [var.member_role_path]
+}
+
+run "an_account_listed_twice" {
+  command = plan
+  variables {
+    enable_member_accounts = true
+    member_account_targets = { account_ids = ["222222222222", "222222222222"], account_filter_type = "DIFFERENCE" }
+  }
+  expect_failures = [var.member_account_targets]
+}
+
+run "the_management_account_as_a_target" {
+  # StackSets never deploy into the management account: naming it selects nothing.
+  command = plan
+  variables {
+    enable_member_accounts = true
+    member_account_targets = { account_ids = ["111111111111"], account_filter_type = "INTERSECTION" }
+  }
+  expect_failures = [aws_cloudformation_stack_set.member]
+}
+
+run "member_provisioning_of_every_group_warns" {
+  command = plan
+  variables {
+    enable_member_accounts     = true
+    enable_provisioning        = true
+    enable_member_provisioning = true
+  }
+  expect_failures = [check.member_provisioning_scope]
+}

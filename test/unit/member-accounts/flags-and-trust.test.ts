@@ -59,6 +59,8 @@ describe('the member role trust: exactly the management role, aws:PrincipalOrgID
     expect(memberTrustProblems(doc(good), MGMT, ORG)).toEqual([]);
     expect(memberTrustProblems(doc({ ...good, Principal: { AWS: [MGMT] }, Action: ['sts:AssumeRole'] }), MGMT, ORG)).toEqual([]);
     expect(memberTrustProblems(encodeURIComponent(doc(good)), MGMT, ORG)).toEqual([]);
+    // IAM's action names are case-insensitive.
+    expect(memberTrustProblems(doc({ ...good, Action: 'STS:assumerole' }), MGMT, ORG)).toEqual([]);
     // A Deny that does not hit the management role only narrows.
     expect(memberTrustProblems(doc(good, { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG } } }), MGMT, ORG)).toEqual([]);
   });
@@ -71,6 +73,7 @@ describe('the member role trust: exactly the management role, aws:PrincipalOrgID
     ['no organization condition', { Effect: 'Allow', Principal: { AWS: MGMT }, Action: 'sts:AssumeRole' }, /not exactly StringEquals aws:PrincipalOrgID/],
     ['another organization', { ...good, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-other00000' } } }, /not exactly StringEquals/],
     ['a wider action', { ...good, Action: 'sts:*' }, /not exactly sts:AssumeRole/],
+    ['a second action', { ...good, Action: ['sts:AssumeRole', 'sts:TagSession'] }, /not exactly sts:AssumeRole/],
     ['NotPrincipal', { Effect: 'Allow', NotPrincipal: { AWS: MGMT }, Action: 'sts:AssumeRole', Condition: good.Condition }, /has NotPrincipal/],
   ])('%s fails', (_name, statement, problem) => {
     expect(memberTrustProblems(doc(statement), MGMT, ORG).join('; ')).toMatch(problem);
