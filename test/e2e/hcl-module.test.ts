@@ -34,7 +34,8 @@ async function initAndValidate(dir: string): Promise<RunResult> {
 /** An HCL string literal: JSON escapes minus the ones HCL lacks, and template sequences escaped. */
 function hclString(s: string): string {
   const json = JSON.stringify(s).replace(/\\[bf]/g, (e) => (e === '\\b' ? '\\u0008' : '\\u000c'));
-  return json.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Function replacements: in a replacement string `$$` is itself an escape (for one `$`).
+  return json.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 const hclValue = (v: unknown): string => (typeof v === 'string' ? hclString(v) : JSON.stringify(v));
 const label = (v: unknown): string => {
