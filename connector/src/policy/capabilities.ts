@@ -11,12 +11,14 @@ import { MODULE_DIR } from '../package-root';
 export const POLICIES_DIR = path.join(MODULE_DIR, 'policies');
 
 export type CapabilityId = keyof typeof manifest.capabilities;
-export type Toggle = 'organizations' | 'identity_center' | 'provisioning' | 'member_accounts';
+/** The opt-in reads (baton-aws's opt-in resource types): off unless asked for; absent means off. */
+export type OptInToggle = 'policies' | 'access_keys' | 'permission_sets' | 'organization_hierarchy';
+export type Toggle = 'organizations' | 'identity_center' | 'provisioning' | 'member_accounts' | OptInToggle;
 /**
  * member_accounts: member-account IAM is read through a role in each member account (baton-aws's rule: Organizations
  * on, and Identity Center off or --global-aws-cross-account-iam-enabled). Optional: absent means off.
  */
-export type Toggles = Record<Exclude<Toggle, 'member_accounts'>, boolean> & { member_accounts?: boolean };
+export type Toggles = Record<Exclude<Toggle, 'member_accounts' | OptInToggle>, boolean> & { member_accounts?: boolean } & Partial<Record<OptInToggle, boolean>>;
 
 export interface PolicyStatement {
   Sid?: string;
