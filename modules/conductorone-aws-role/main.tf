@@ -110,6 +110,11 @@ locals {
     identity_center = var.enable_identity_center
     provisioning    = var.enable_provisioning
     member_accounts = var.enable_member_accounts
+    # The opt-in reads (capabilities.json "opt_in"): ConductorOne's opt-in resource types.
+    policies               = var.enable_policy_sync
+    access_keys            = var.enable_access_key_sync
+    permission_sets        = var.enable_permission_set_sync
+    organization_hierarchy = var.enable_organization_hierarchy_sync
   }
 
   # A capability is on when every toggle it requires is on (capabilities.json "requires").

@@ -119,6 +119,44 @@ variable "enable_identity_center" {
   }
 }
 
+variable "enable_policy_sync" {
+  description = "Let ConductorOne read managed and inline policies and who holds them (its connector's iam_policy and inline_policy resource types). Read-only: no attach or detach."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "enable_access_key_sync" {
+  description = "Let ConductorOne read IAM users' access keys: status and last use (its connector's access-key type, the \"sync secrets\" setting). Never the secret key."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "enable_permission_set_sync" {
+  description = "Let ConductorOne read Identity Center permission sets with their managed and inline policies (its connector's permission_set and permission_set_assignment types). Requires enable_identity_center."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = var.enable_permission_set_sync ? var.enable_identity_center : true
+    error_message = "enable_permission_set_sync requires enable_identity_center = true: permission sets are Identity Center's. Set enable_identity_center = true or enable_permission_set_sync = false."
+  }
+}
+
+variable "enable_organization_hierarchy_sync" {
+  description = "Let ConductorOne read the organization's root and OUs and which OU holds each account (its connector's organization and organizational_unit types). Requires enable_organizations."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = var.enable_organization_hierarchy_sync ? var.enable_organizations : true
+    error_message = "enable_organization_hierarchy_sync requires enable_organizations = true: the hierarchy is read through the organization's management account. Set enable_organizations = true or enable_organization_hierarchy_sync = false."
+  }
+}
+
 variable "identity_center_region" {
   description = "Region of the IAM Identity Center instance, to enter in ConductorOne's settings (the role itself is global)."
   type        = string

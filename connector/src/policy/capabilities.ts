@@ -12,7 +12,8 @@ export const POLICIES_DIR = path.join(MODULE_DIR, 'policies');
 
 export type CapabilityId = keyof typeof manifest.capabilities;
 /** The opt-in reads (baton-aws's opt-in resource types): off unless asked for; absent means off. */
-export type OptInToggle = 'policies' | 'access_keys' | 'permission_sets' | 'organization_hierarchy';
+export const OPT_IN_TOGGLES = ['policies', 'access_keys', 'permission_sets', 'organization_hierarchy'] as const;
+export type OptInToggle = (typeof OPT_IN_TOGGLES)[number];
 export type Toggle = 'organizations' | 'identity_center' | 'provisioning' | 'member_accounts' | OptInToggle;
 /**
  * member_accounts: member-account IAM is read through a role in each member account (baton-aws's rule: Organizations
@@ -43,6 +44,10 @@ export interface Capability {
   hostedConnectorOnly: string[];
   /** Sids of the statements whose Resource the module narrows to the provisioning group scope. */
   scopedStatements: string[];
+  /** The baton-aws resource type ids this capability's reads serve (capabilities.json "resource_types"). */
+  resourceTypes: string[];
+  /** An opt-in read: off unless asked for (baton-aws's opt-in types; the module's enable_*_sync inputs). */
+  optIn: boolean;
   /** The document as written, with ${partition} and ${account_id} placeholders. */
   document: PolicyDocument;
   /** Every action of the document, sorted. */
@@ -67,6 +72,8 @@ export function capability(id: CapabilityId): Capability {
       requires: m.requires as Toggle[],
       hostedConnectorOnly: m.hosted_connector_only,
       scopedStatements: m.scoped_statements,
+      resourceTypes: m.resource_types,
+      optIn: 'opt_in' in m && m.opt_in === true,
       document,
       actions,
     };
@@ -82,6 +89,27 @@ export function allCapabilities(): Capability[] {
 /** The capabilities the toggles switch on, in id order (the same order the module's output lists them). */
 export function enabledCapabilities(toggles: Toggles): Capability[] {
   return allCapabilities().filter((c) => c.requires.every((t) => toggles[t] === true));
+}
+
+/**
+ * Each opt-in resource type and the toggle that turns it on: the opt-in capability's toggle that is not a feature
+ * (permission_set_sync requires identity_center and permission_sets: its types map to permission_sets).
+ */
+export const OPT_IN_RESOURCE_TYPES: Readonly<Record<string, OptInToggle>> = Object.freeze(
+  Object.fromEntries(
+    allCapabilities()
+      .filter((c) => c.optIn)
+      .flatMap((c) => {
+        const toggle = c.requires.find((t): t is OptInToggle => (OPT_IN_TOGGLES as readonly string[]).includes(t));
+        if (!toggle) throw new Error(`capabilities.json: opt-in capability ${c.id} requires no opt-in toggle`);
+        return c.resourceTypes.map((type) => [type, toggle] as const);
+      }),
+  ),
+);
+
+/** The resource types the toggles make a sync produce: the sorted union of the enabled capabilities' resource_types. */
+export function resourceTypesFor(toggles: Toggles): string[] {
+  return [...new Set(enabledCapabilities(toggles).flatMap((c) => c.resourceTypes))].sort();
 }
 
 export interface RenderVars {

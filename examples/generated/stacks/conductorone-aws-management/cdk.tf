@@ -74,6 +74,30 @@ variable "tags" {
   }
 }
 
+variable "enable_policy_sync" {
+  description = "Let ConductorOne read managed and inline policies and who holds them (its connector's iam_policy and inline_policy resource types). Read-only: no attach or detach."
+  type        = bool
+  default     = false
+}
+
+variable "enable_access_key_sync" {
+  description = "Let ConductorOne read IAM users' access keys: status and last use (its connector's access-key type, the \"sync secrets\" setting). Never the secret key."
+  type        = bool
+  default     = false
+}
+
+variable "enable_permission_set_sync" {
+  description = "Let ConductorOne read Identity Center permission sets with their managed and inline policies (its connector's permission_set and permission_set_assignment types). Requires enable_identity_center."
+  type        = bool
+  default     = false
+}
+
+variable "enable_organization_hierarchy_sync" {
+  description = "Let ConductorOne read the organization's root and OUs and which OU holds each account (its connector's organization and organizational_unit types). Requires enable_organizations."
+  type        = bool
+  default     = false
+}
+
 variable "identity_center_region" {
   description = "Region of the IAM Identity Center instance, to enter in ConductorOne's settings (the role itself is global)."
   type        = string
@@ -174,10 +198,14 @@ variable "sync_assume_role" {
 module "conductorone_aws_role" {
   additional_external_ids                = var.additional_external_ids
   connector_command                      = var.connector_command
+  enable_access_key_sync                 = var.enable_access_key_sync
   enable_identity_center                 = true
   enable_member_accounts                 = var.enable_member_accounts
   enable_member_provisioning             = var.enable_member_provisioning
+  enable_organization_hierarchy_sync     = var.enable_organization_hierarchy_sync
   enable_organizations                   = true
+  enable_permission_set_sync             = var.enable_permission_set_sync
+  enable_policy_sync                     = var.enable_policy_sync
   enable_provisioning                    = var.enable_provisioning
   external_id                            = var.external_id
   identity_center_region                 = var.identity_center_region
