@@ -21,7 +21,7 @@ import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand } 
 import { CreateAccountAssignmentCommand, CreatePermissionSetCommand, ListInstancesCommand, ProvisionPermissionSetCommand } from '@aws-sdk/client-sso-admin';
 import type { AwsContext } from '../../connector/src/aws';
 import { mapLimit } from '../../connector/src/sync/concurrency';
-import { entitlementId, grantId, identityStoreResourceId, ResourceId } from '../../connector/src/model/ids';
+import { assignmentGrantId, entitlementId, grantId, identityStoreResourceId, permissionSetEntitlementId, ResourceId } from '../../connector/src/model/ids';
 
 export const OTHER_ACCOUNT = '210987654321';
 const SAML_METADATA = `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml">${'<!-- padding -->'.repeat(70)}</md:EntityDescriptor>`;
@@ -151,8 +151,9 @@ export async function seedTestEstate(ctx: AwsContext, accountId = '123456789012'
   const ssoUser = (n: string): ResourceId => ({ resourceType: 'sso_user', resource: identityStoreResourceId(store, 'user', ssoUserIds[n]) });
   const ssoGroup = (n: string): ResourceId => ({ resourceType: 'sso_group', resource: identityStoreResourceId(store, 'group', ssoGroupIds[n]) });
   for (const [g, u] of [['admins', 'ic-alice@example.com'], ['admins', 'ic-bob'], ['readers', 'ic-carol']]) {
-    await ctx.identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: ic.identityStoreId, GroupId: ssoGroupIds[g], MemberId: { UserId: ssoUserIds[u] } }));
-    ssoGrants.push(grantId(entitlementId(ssoGroup(g), 'member'), ssoUser(u)));
+    const m = await ctx.identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: ic.identityStoreId, GroupId: ssoGroupIds[g], MemberId: { UserId: ssoUserIds[u] } }));
+    // baton-aws's grant id of a membership is its MembershipId.
+    ssoGrants.push(m.MembershipId!);
   }
   const ps: Record<string, string> = {};
   for (const name of ['Admin', 'ReadOnly', 'Unused']) {
@@ -163,7 +164,7 @@ export async function seedTestEstate(ctx: AwsContext, accountId = '123456789012'
     await ctx.ssoAdmin.send(
       new CreateAccountAssignmentCommand({ InstanceArn: ic.instanceArn, TargetId: accountId, TargetType: 'AWS_ACCOUNT', PermissionSetArn: ps[psName], PrincipalType: type, PrincipalId: principalId }),
     );
-    if (expected) ssoGrants.push(grantId(entitlementId({ resourceType: 'account', resource: accountId }, ps[psName]), type === 'USER' ? ssoUser(name) : ssoGroup(name)));
+    if (expected) ssoGrants.push(assignmentGrantId(permissionSetEntitlementId(accountId, ps[psName]), type === 'USER' ? ssoUser(name) : ssoGroup(name)));
   };
   await assign(a, 'Admin', 'USER', 'ic-alice@example.com');
   await assign(a, 'ReadOnly', 'GROUP', 'readers');

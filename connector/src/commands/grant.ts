@@ -52,10 +52,10 @@ const seconds = wholeNumber(1, 3600, 'seconds');
 /** Adds the flags grant and revoke share. */
 export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command {
   cmd
-    .addOption(new Option('--entitlement <id>', 'entitlement id from a sync snapshot, e.g. group:<groupArn>:member, sso_group:<id>:member, account:<accountId>:<permissionSetArn>'))
+    .addOption(new Option('--entitlement <id>', 'entitlement id from a sync snapshot or ConductorOne (baton-aws\'s ids), e.g. group:<groupArn>:member, sso_group:<id>:member, <accountId>|<permissionSetArn>'))
     .addOption(new Option('--principal-type <type>', 'resource type of the principal: iam_user, sso_user or sso_group'))
     .addOption(new Option('--principal <id>', 'resource id of the principal from a sync snapshot (an IAM user ARN, an Identity Center user or group id)'));
-  if (verb === 'revoke') cmd.addOption(new Option('--grant <id>', 'grant id from a sync snapshot, instead of the three above'));
+  if (verb === 'revoke') cmd.addOption(new Option('--grant <id>', 'grant id from a sync snapshot or ConductorOne, instead of the three above: grant:<sso_user|sso_group>:<id>:<accountId>|<permissionSetArn>, group:<groupArn>:member:iam_user:<userArn> (an Identity Center group membership\'s grant id names no group: give the three ids)'));
   cmd
     .addOption(new Option('--sso-user <name>', 'instead of ids: an Identity Center user by user name or email'))
     .addOption(new Option('--sso-group <name>', 'instead of ids: an Identity Center group by display name (the group to join, or the assignment\'s principal)'))

@@ -13,7 +13,7 @@ import { ListGroupsCommand, ListUsersCommand } from '@aws-sdk/client-identitysto
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { DescribePermissionSetCommand, ListInstancesCommand, ListPermissionSetsCommand } from '@aws-sdk/client-sso-admin';
 import type { AwsContext } from '../aws';
-import { entitlementId, identityStoreResourceId as identityStoreArn, SLUGS } from '../model/ids';
+import { entitlementId, identityStoreResourceId as identityStoreArn, permissionSetEntitlementId, SLUGS } from '../model/ids';
 import { UsageError } from '../errors';
 import { failure, readAllPages } from './aws-errors';
 import type { ProvisionIds } from './targets';
@@ -144,5 +144,5 @@ export async function resolveNames(ctx: AwsContext, n: FriendlyNames): Promise<P
   } while (token && !permissionSetArn);
   if (!permissionSetArn) throw new ProvisionError('not-found', `no permission set named ${n.permissionSet}`);
   const principal = n.ssoUser !== undefined ? identityStoreArn(store, 'user', await user(n.ssoUser)) : identityStoreArn(store, 'group', await group(n.ssoGroup!));
-  return { entitlement: entitlementId({ resourceType: 'account', resource: accountId }, permissionSetArn), principalType: n.ssoUser !== undefined ? 'sso_user' : 'sso_group', principal };
+  return { entitlement: permissionSetEntitlementId(accountId, permissionSetArn), principalType: n.ssoUser !== undefined ? 'sso_user' : 'sso_group', principal };
 }

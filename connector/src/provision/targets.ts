@@ -1,11 +1,12 @@
 /**
- * Turns the ids a `sync` snapshot writes (entitlement, principal type, principal, or a grant id) into one of the
- * three things c1-aws can provision. Pure: every malformed or unsupported combination is a UsageError before any
- * AWS call. The Identity Center id format (baton-aws's synthetic ARN) is parsed in one place,
+ * Turns the ids a `sync` snapshot writes, which are baton-aws's (entitlement, principal type, principal, or a grant
+ * id, as ConductorOne shows them), and our earlier spellings, into one of the three things c1-aws can provision. Pure:
+ * every malformed or unsupported combination (an id of a type we do not provision, a malformed
+ * `<accountId>|<permissionSetArn>`) is a UsageError naming the wrong part, before any AWS call. The Identity Center id format (baton-aws's synthetic ARN) is parsed in one place,
  * parseIdentityStoreArn, so it can follow model/ids.ts if the sync side settles on another shape.
  */
 import { UsageError } from '../errors';
-import { parseEntitlementId, RESOURCE_TYPES, ResourceTypeId, SLUGS } from '../model/ids';
+import { BATON_AWS_TYPE_IDS, parseAssignmentGrantId, parseEntitlementId, RESOURCE_TYPES, ResourceTypeId, SLUGS } from '../model/ids';
 import { checkPathSegments, PathSegmentError } from './scope';
 
 export interface IamGroupTarget {
@@ -78,62 +79,87 @@ export function parsePermissionSetArn(arn: string) {
   return { partition: m[1], instanceArn: `arn:${m[1]}:sso:::instance/${m[2]}` };
 }
 
-const PRINCIPALS_OF: Partial<Record<ResourceTypeId, ResourceTypeId[]>> = {
+const PRINCIPALS_OF: Partial<Record<string, ResourceTypeId[]>> = {
   group: ['iam_user'],
   sso_group: ['sso_user'],
-  account: ['sso_user', 'sso_group'],
 };
+const ASSIGNMENT_PRINCIPALS: ResourceTypeId[] = ['sso_user', 'sso_group'];
+
+/** What c1-aws provisions, for the messages that refuse the rest. */
+const PROVISIONED = 'c1-aws grants IAM group membership (group:<groupArn>:member), Identity Center group membership (sso_group:<groupId>:member) and permission sets on accounts (<accountId>|<permissionSetArn>)';
+
+function notProvisioned(flag: string, value: string, type: string): UsageError {
+  const whose = type in RESOURCE_TYPES ? 'c1-aws syncs them' : "baton-aws's type; c1-aws does not sync it";
+  return new UsageError(`${flag} "${value}": c1-aws does not provision ${type} ${flag === '--grant' ? 'grants' : 'entitlements'} (${whose}); ${PROVISIONED}`);
+}
+
+/** Why an entitlement id does not parse at all, naming the part. */
+function entitlementProblem(id: string): string {
+  const first = id.split(':')[0];
+  // "123456789012arn:…", "123456789012:arn:…": an account id, then no '|'.
+  if (/^\d/.test(id)) return `--entitlement "${id}" has no '|' between the account id and the permission set ARN (baton-aws's <accountId>|<permissionSetArn>)`;
+  if (id.includes(':')) return `--entitlement "${id}" names an unknown resource type "${first}" (as a sync snapshot writes it: ${PROVISIONED})`;
+  return `--entitlement "${id}" is not an entitlement id (<resource type>:<resource id>:<slug>, or <accountId>|<permissionSetArn>, as a sync snapshot writes it)`;
+}
 
 /** Validates the three ids and says what they mean in AWS terms. Throws UsageError. */
 export function parseTarget(ids: ProvisionIds): Target {
   const { entitlement, principalType, principal } = ids;
   const ent = parseEntitlementId(entitlement);
-  if (!ent) throw new UsageError(`--entitlement "${entitlement}" is not an entitlement id (<resource type>:<resource id>:<slug>, as a sync snapshot writes it)`);
-  const type = ent.resource.resourceType;
-  const allowed = PRINCIPALS_OF[type];
-  if (!allowed) throw new UsageError(`entitlements of ${type} resources cannot be granted by c1-aws (supported: group, sso_group, account)`);
-  if (!(principalType in RESOURCE_TYPES)) throw new UsageError(`--principal-type "${principalType}" is not a resource type (${Object.keys(RESOURCE_TYPES).join(', ')})`);
+  if (!ent) throw new UsageError(entitlementProblem(entitlement));
+  if (ent.kind === 'sdk' && !PRINCIPALS_OF[ent.resourceType]) throw notProvisioned('--entitlement', entitlement, ent.resourceType);
+  if (!(principalType in RESOURCE_TYPES)) {
+    const known = BATON_AWS_TYPE_IDS.includes(principalType) ? `baton-aws's ${principalType} is not a principal c1-aws provisions to` : 'not a resource type';
+    throw new UsageError(`--principal-type "${principalType}" is ${known} (${Object.keys(RESOURCE_TYPES).join(', ')})`);
+  }
+  if (ent.kind === 'permission-set') return assignmentTarget(ent, principalType as ResourceTypeId, principal);
+  const type = ent.resourceType;
+  const allowed = PRINCIPALS_OF[type]!;
   if (!allowed.includes(principalType as ResourceTypeId)) {
     throw new UsageError(`--principal-type: a ${type} entitlement is granted to ${allowed.join(' or ')}, not ${principalType}`);
   }
 
   if (type === 'group') {
     if (ent.slug !== SLUGS.member) throw new UsageError(`group entitlements end in ":${SLUGS.member}" (got ":${ent.slug}")`);
-    const group = parseIamArn(ent.resource.resource, 'group');
-    if (!group) throw new UsageError(`"${ent.resource.resource}" is not an IAM group ARN (arn:aws:iam::<account>:group/<path/>name)`);
+    const group = parseIamArn(ent.resource, 'group');
+    if (!group) throw new UsageError(`"${ent.resource}" is not an IAM group ARN (arn:aws:iam::<account>:group/<path/>name)`);
     const user = parseIamArn(principal, 'user');
     if (!user) throw new UsageError(`--principal "${principal}" is not an IAM user ARN (arn:aws:iam::<account>:user/<path/>name)`);
-    checkPathSegments('--entitlement group ARN', ent.resource.resource);
+    checkPathSegments('--entitlement group ARN', ent.resource);
     checkPathSegments('--principal user ARN', principal);
     if (user.accountId !== group.accountId || user.partition !== group.partition) {
       throw new UsageError(`IAM group membership needs the user and the group in one account (user: ${user.accountId}, group: ${group.accountId})`);
     }
-    return { kind: 'iam-group', groupArn: ent.resource.resource, groupName: group.name, userArn: principal, userName: user.name, accountId: group.accountId };
+    return { kind: 'iam-group', groupArn: ent.resource, groupName: group.name, userArn: principal, userName: user.name, accountId: group.accountId };
   }
 
-  if (type === 'sso_group') {
-    if (ent.slug !== SLUGS.member) throw new UsageError(`sso_group entitlements end in ":${SLUGS.member}" (got ":${ent.slug}")`);
-    const group = parseIdentityStoreArn(ent.resource.resource, 'group');
-    if (!group) throw new UsageError(`"${ent.resource.resource}" is not an Identity Center group id (arn:aws:identitystore:<region>::<identityStoreId>/group/<groupId>)`);
-    const user = ssoPrincipal(principal, 'user');
-    if (user.identityStoreId !== group.identityStoreId || user.region !== group.region) {
-      throw new UsageError(`the user and the group are in different identity stores (${user.region}/${user.identityStoreId} vs ${group.region}/${group.identityStoreId})`);
-    }
-    return { kind: 'sso-group', groupResourceId: ent.resource.resource, region: group.region, identityStoreId: group.identityStoreId, groupId: group.id, userId: user.id };
+  // sso_group
+  if (ent.slug !== SLUGS.member) throw new UsageError(`sso_group entitlements end in ":${SLUGS.member}" (got ":${ent.slug}")`);
+  const group = parseIdentityStoreArn(ent.resource, 'group');
+  if (!group) throw new UsageError(`"${ent.resource}" is not an Identity Center group id (arn:aws:identitystore:<region>::<identityStoreId>/group/<groupId>)`);
+  const user = ssoPrincipal(principal, 'user');
+  if (user.identityStoreId !== group.identityStoreId || user.region !== group.region) {
+    throw new UsageError(`the user and the group are in different identity stores (${user.region}/${user.identityStoreId} vs ${group.region}/${group.identityStoreId})`);
   }
+  return { kind: 'sso-group', groupResourceId: ent.resource, region: group.region, identityStoreId: group.identityStoreId, groupId: group.id, userId: user.id };
+}
 
-  // account:<accountId>:<permissionSetArn>
-  const accountId = ent.resource.resource;
-  if (!/^\d{12}$/.test(accountId)) throw new UsageError(`"${accountId}" is not a 12-digit AWS account id`);
-  const ps = parsePermissionSetArn(ent.slug);
-  if (!ps) throw new UsageError(`"${ent.slug}" is not a permission set ARN (arn:aws:sso:::permissionSet/ssoins-.../ps-...)`);
+/** baton-aws's `<accountId>|<permissionSetArn>` (or our earlier `account:<accountId>:<permissionSetArn>`). */
+function assignmentTarget(ent: { accountId: string; permissionSetArn: string; legacy: boolean }, principalType: ResourceTypeId, principal: string): AssignmentTarget {
+  const [before, after] = ent.legacy ? ['', ''] : [" (before the '|')", " (after the '|')"];
+  if (!/^\d{12}$/.test(ent.accountId)) throw new UsageError(`--entitlement: the account id "${ent.accountId}"${before} is not a 12-digit AWS account id`);
+  const ps = parsePermissionSetArn(ent.permissionSetArn);
+  if (!ps) throw new UsageError(`--entitlement: "${ent.permissionSetArn}"${after} is not a permission set ARN (arn:<partition>:sso:::permissionSet/ssoins-<id>/ps-<id>)`);
+  if (!ASSIGNMENT_PRINCIPALS.includes(principalType)) {
+    throw new UsageError(`--principal-type: a permission set on an account is granted to ${ASSIGNMENT_PRINCIPALS.join(' or ')}, not ${principalType}`);
+  }
   const kind = principalType === 'sso_user' ? 'user' : 'group';
   const p = ssoPrincipal(principal, kind);
   if (p.partition !== ps.partition) throw new UsageError(`the principal (${p.partition}) and the permission set (${ps.partition}) are in different partitions`);
   return {
     kind: 'assignment',
-    accountId,
-    permissionSetArn: ent.slug,
+    accountId: ent.accountId,
+    permissionSetArn: ent.permissionSetArn,
     instanceArn: ps.instanceArn,
     principalType: kind === 'user' ? 'USER' : 'GROUP',
     principalId: p.id,
@@ -148,16 +174,47 @@ function ssoPrincipal(id: string, kind: 'user' | 'group') {
 }
 
 /**
- * Splits a grant id (`<entitlementId>:<principalType>:<principalId>`) back into its three ids. Both ids hold colons,
- * so every `:<principal type>:` is tried and the one split that parses as a provisionable target wins.
+ * Splits a grant id back into its three ids. Taken: baton-aws's account assignment id
+ * `grant:<principalType>:<principalId>:<accountId>|<permissionSetArn>`, and baton-sdk's
+ * `<entitlementId>:<principalType>:<principalId>` (IAM group membership; our earlier Identity Center ids). In the
+ * latter both ids hold colons, so every `:<principal type>:` is tried and the one split that parses as a
+ * provisionable target wins. baton-aws's Identity Center group-membership grant id is the Identity Store
+ * MembershipId alone, which names neither group nor user: refused, saying what to give instead.
  */
 export function parseGrantId(grant: string): ProvisionIds {
+  const baton = parseAssignmentGrantId(grant);
+  if (baton) {
+    if (!ASSIGNMENT_PRINCIPALS.includes(baton.principalType as ResourceTypeId)) {
+      throw new UsageError(`--grant "${grant}": a grant:<principal type>:… id is baton-aws's account assignment, whose principal type is sso_user or sso_group, not "${baton.principalType}"`);
+    }
+    if (baton.entitlement === undefined) {
+      throw new UsageError(`--grant "${grant}" has no '|' between the account id and the permission set ARN (grant:<principal type>:<principal id>:<accountId>|<permissionSetArn>)`);
+    }
+    const ids = { entitlement: baton.entitlement, principalType: baton.principalType, principal: baton.principal };
+    try {
+      parseTarget(ids);
+    } catch (e) {
+      throw e instanceof UsageError ? new UsageError(`--grant "${grant}": ${e.message}`) : e;
+    }
+    return ids;
+  }
+  if (!grant.includes(':')) {
+    throw new UsageError(
+      `--grant "${grant}" has no resource type: if it is baton-aws's Identity Center group-membership grant id (the Identity Store MembershipId), ` +
+        'it names neither the group nor the user; give --entitlement sso_group:<group id>:member --principal-type sso_user --principal <user id> instead (the grant\'s entitlement and principal)',
+    );
+  }
+  const type = grant.slice(0, grant.indexOf(':'));
+  if (!PRINCIPALS_OF[type] && type !== 'account') {
+    if (type in RESOURCE_TYPES || BATON_AWS_TYPE_IDS.includes(type)) throw notProvisioned('--grant', grant, type);
+    if (!/^\d/.test(type)) throw new UsageError(`--grant "${grant}" names an unknown resource type "${type}" (${PROVISIONED})`);
+  }
   const candidates: ProvisionIds[] = [];
   let segmentError: PathSegmentError | undefined;
-  for (const type of Object.keys(RESOURCE_TYPES)) {
-    const marker = `:${type}:`;
+  for (const principalType of Object.keys(RESOURCE_TYPES)) {
+    const marker = `:${principalType}:`;
     for (let i = grant.indexOf(marker); i >= 0; i = grant.indexOf(marker, i + 1)) {
-      const ids = { entitlement: grant.slice(0, i), principalType: type, principal: grant.slice(i + marker.length) };
+      const ids = { entitlement: grant.slice(0, i), principalType, principal: grant.slice(i + marker.length) };
       try {
         parseTarget(ids);
         candidates.push(ids);
@@ -171,7 +228,7 @@ export function parseGrantId(grant: string): ProvisionIds {
   if (candidates.length !== 1) {
     throw new UsageError(
       candidates.length === 0
-        ? `--grant "${grant}" is not a grant id c1-aws can revoke (<entitlement id>:<principal type>:<principal id>, as a sync snapshot writes it)`
+        ? `--grant "${grant}" is not a grant id c1-aws can revoke (grant:<principal type>:<principal id>:<accountId>|<permissionSetArn>, or <entitlement id>:<principal type>:<principal id>, as a sync snapshot writes it)`
         : `--grant "${grant}" is ambiguous; give --entitlement, --principal-type and --principal instead`,
     );
   }

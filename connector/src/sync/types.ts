@@ -27,6 +27,8 @@ export interface Entitlement {
   resource: ResourceId;
   slug: string;
   displayName: string;
+  /** As baton-aws writes it (omitted when empty). */
+  description?: string;
   grantableTo: ResourceTypeId[];
 }
 
@@ -38,7 +40,7 @@ export interface Grant {
   expandable?: string[];
   /** Trust-policy conditions under which the grant holds; any one block suffices (one per statement). */
   conditions?: Record<string, unknown>[];
-  /** The source system's own id of the grant (Identity Store MembershipId), so revoke can address it directly. */
+  /** The source system's own id of the grant (Identity Store MembershipId; for sso_group grants also their id, as baton-aws's). */
   sourceId?: string;
 }
 

@@ -6,6 +6,7 @@ import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { AwsContext, createAwsContext } from '../../../connector/src/aws';
 import { grantId } from '../../../connector/src/model/ids';
 import { MOTO_CREDENTIALS, MOTO_REGION, REPO_ROOT, useMoto } from '../../harness/moto';
+import { startFaultProxy } from '../../harness/fault-proxy';
 import { seedWorld, World } from './world';
 import { runMain } from '../../harness/cli-main';
 
@@ -83,6 +84,53 @@ test('revoke --grant takes a snapshot grant id; revoking twice says "already rev
   expect(JSON.parse(again.stdout).status).toBe('already-revoked');
 });
 
+test('baton-aws\'s ids as ConductorOne shows them: grant <acct>|<psArn>, revoke grant:sso_user:<arn>:<acct>|<psArn>', async () => {
+  // Literal, as baton-aws writes them (account.go:1005, helpers.go:39,67): not built by our code.
+  const entitlement = `${w.accounts.active}|${w.permissionSetArn}`;
+  const granted = await c1(['grant', '--json', '--entitlement', entitlement, '--principal-type', 'sso_user', '--principal', w.sso.aliceId]);
+  expect(granted.code).toBe(0);
+  expect(JSON.parse(granted.stdout)).toMatchObject({ status: 'granted', ids: { entitlement } });
+  const rows = () => setup.ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: w.instanceArn, AccountId: w.accounts.active, PermissionSetArn: w.permissionSetArn }));
+  expect((await rows()).AccountAssignments).toHaveLength(1);
+  const grantIdFromC1 = `grant:sso_user:${w.sso.aliceId}:${entitlement}`;
+  const revoked = await c1(['revoke', '--json', '--grant', grantIdFromC1]);
+  expect(revoked.code).toBe(0);
+  expect(JSON.parse(revoked.stdout)).toMatchObject({ status: 'revoked', ids: { entitlement, principalType: 'sso_user', principal: w.sso.aliceId } });
+  expect((await rows()).AccountAssignments).toEqual([]);
+});
+
+test('bad baton-aws ids exit 2 before any AWS call: none reaches the endpoint', async () => {
+  // A counting proxy in front of moto (never faulting): its request count proves no call was made.
+  const proxy = await startFaultProxy({ target: moto.endpoint, disarmed: true });
+  try {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+    const env = { ...base, ...proxy.env };
+    const ps = w.permissionSetArn;
+    const refused: [string[], RegExp][] = [
+      [['grant', '--entitlement', `12345|${ps}`, '--principal-type', 'sso_user', '--principal', w.sso.aliceId], /account id "12345" \(before the '\|'\)/],
+      [['grant', '--entitlement', `${w.accounts.active}|arn:aws:iam::aws:policy/AdministratorAccess`, '--principal-type', 'sso_user', '--principal', w.sso.aliceId], /\(after the '\|'\) is not a permission set ARN/],
+      [['grant', '--entitlement', `${w.accounts.active}${ps}`, '--principal-type', 'sso_user', '--principal', w.sso.aliceId], /has no '\|'/],
+      [['grant', '--entitlement', 'iam_policy:arn:aws:iam::aws:policy/AdministratorAccess:attached', '--principal-type', 'iam_user', '--principal', w.iam.bobArn], /does not provision iam_policy entitlements/],
+      [['grant', '--entitlement', `permission_set:${ps}:assigned`, '--principal-type', 'sso_user', '--principal', w.sso.aliceId], /does not provision permission_set entitlements/],
+      [['revoke', '--grant', `grant:sso_user:${w.sso.aliceId}:${w.accounts.active}:${ps}`], /has no '\|' between the account id and the permission set ARN/],
+      [['revoke', '--grant', `grant:iam_user:${w.iam.bobArn}:${w.accounts.active}|${ps}`], /not "iam_user"/],
+      [['revoke', '--grant', `inline_policy:${w.iam.bobArn}#p:attached:iam_user:${w.iam.bobArn}`], /does not provision inline_policy grants/],
+      [['revoke', '--grant', `access-key:AKIAEXAMPLE:owner:iam_user:${w.iam.bobArn}`], /does not provision access-key grants/],
+    ];
+    for (const [args, message] of refused) {
+      const r = await runMain(args, env);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.stderr).toMatch(message);
+    }
+    expect(proxy.stats().requests).toBe(0);
+    // The control: a good id through the same proxy is counted.
+    expect((await runMain(['grant', '--dry-run', '--entitlement', `${w.accounts.active}|${ps}`, '--principal-type', 'sso_user', '--principal', w.sso.aliceId], env)).code).toBe(0);
+    expect(proxy.stats().requests).toBeGreaterThan(0);
+  } finally {
+    await proxy.stop();
+  }
+});
+
 test('Identity Center membership end to end', async () => {
   const ids = ['--entitlement', w.entitlements.ssoGroup, '--principal-type', 'sso_user', '--principal', w.sso.aliceId];
   expect(JSON.parse((await c1(['grant', ...ids, '--json'])).stdout).status).toBe('granted');
@@ -140,7 +188,8 @@ test.each([
   ['missing ids', ['grant', '--entitlement', 'group:x:member'], /needs --entitlement, --principal-type and --principal/],
   ['both forms', ['revoke', '--grant', 'g', '--entitlement', 'e'], /either --grant or/],
   ['bad principal type', ['grant', '--entitlement', 'group:arn:aws:iam::123456789012:group/g:member', '--principal-type', 'user', '--principal', 'x'], /not a resource type/],
-  ['bad grant id', ['revoke', '--grant', 'nonsense'], /not a grant id/],
+  ['bad grant id', ['revoke', '--grant', 'nonsense:x'], /unknown resource type "nonsense"/],
+  ['a bare membership id', ['revoke', '--grant', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff'], /names neither the group nor the user; give --entitlement sso_group:<group id>:member/],
   ['bad scope pattern', ['grant', '--allowed-groups', 'c1-managed/*', '--entitlement', 'e', '--principal-type', 'iam_user', '--principal', 'p'], /not an IAM group ARN pattern/],
   ['names and ids', ['grant', '--sso-user', 'a', '--sso-group', 'b', '--entitlement', 'e'], /either ids or names/],
   ['half an assignment', ['grant', '--account', 'workloads', '--sso-user', 'a'], /both --account and --permission-set/],

@@ -236,7 +236,7 @@ describe('permission-set assignment', () => {
   test('revoke deletes it, by grant id too; revoke twice is "already revoked"', async () => {
     await grant(ctxFor(), aliceReadOnly());
     const ctx = ctxFor();
-    const r = await revoke(ctx, { grant: grantId(w.entitlements.assignment, { resourceType: 'sso_user', resource: w.sso.aliceId }) });
+    const r = await revoke(ctx, { grant: `grant:sso_user:${w.sso.aliceId}:${w.entitlements.assignment}` });
     expect(r).toMatchObject({ status: 'revoked', changes: [expect.objectContaining({ call: 'sso:DeleteAccountAssignment', requestId: expect.any(String) })] });
     expect(await assignments()).toEqual([]);
     expect((await revoke(ctx, aliceReadOnly())).status).toBe('already-revoked');

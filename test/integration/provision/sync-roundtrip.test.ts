@@ -1,11 +1,14 @@
 /**
- * grant, then sync shows the grant under the id revoke takes; revoke that id, then sync shows it gone. The ids
- * travel from the snapshot to revoke unchanged, for all three kinds.
+ * grant, then sync shows the grant under baton-aws's id; revoke that id, then sync shows it gone. The ids travel
+ * from the snapshot to revoke unchanged, except an Identity Center membership's: its grant id is the Identity Store
+ * MembershipId (baton-aws's), which names no group, so it is revoked by the grant's entitlement and principal.
  */
 import { AwsContext, createAwsContext } from '../../../connector/src/aws';
 import { grantId } from '../../../connector/src/model/ids';
-import { grant, ProvisionIds, revoke } from '../../../connector/src/provision';
+import { UsageError } from '../../../connector/src/errors';
+import { grant, planRequest, ProvisionIds, revoke } from '../../../connector/src/provision';
 import { syncAws } from '../../../connector/src/sync';
+import type { Grant } from '../../../connector/src/sync/types';
 import { MOTO_CREDENTIALS, MOTO_REGION, Moto, startMoto } from '../../harness/moto';
 import { seedWorld, World } from './world';
 
@@ -27,27 +30,38 @@ afterAll(async () => {
 // per-principal: AWS provisions the permission set to the account on CreateAccountAssignment, moto does not (its
 // ListPermissionSetsProvisionedToAccount only reflects ProvisionPermissionSet), so the per-account read misses
 // fresh assignments on moto only.
-const grantIds = async () =>
-  new Set((await syncAws(ctx, { organizations: true, identityCenter: true, credentialReport: false, assignmentStrategy: 'per-principal' })).snapshot.grants.map((g) => g.id));
-const idOf = (r: ProvisionIds) => grantId(r.entitlement, { resourceType: r.principalType as 'iam_user', resource: r.principal });
+const grants = async () => (await syncAws(ctx, { organizations: true, identityCenter: true, credentialReport: false, assignmentStrategy: 'per-principal' })).snapshot.grants;
+const holds = (gs: Grant[], r: ProvisionIds) => gs.find((g) => g.entitlement === r.entitlement && g.principal.resourceType === r.principalType && g.principal.resource === r.principal);
 
-test('grant -> sync shows it; revoke by the snapshot grant id -> sync shows it gone', async () => {
+test('grant -> sync shows it under baton-aws\'s grant id; revoke by that id -> sync shows it gone', async () => {
   const requests: ProvisionIds[] = [
     { entitlement: w.entitlements.iamGroup, principalType: 'iam_user', principal: w.iam.bobArn },
     { entitlement: w.entitlements.ssoGroup, principalType: 'sso_user', principal: w.sso.aliceId },
     { entitlement: w.entitlements.assignment, principalType: 'sso_user', principal: w.sso.aliceId },
     { entitlement: w.entitlements.assignment, principalType: 'sso_group', principal: w.sso.opsId },
   ];
-  const before = await grantIds();
-  for (const r of requests) expect(before.has(idOf(r))).toBe(false);
+  const before = await grants();
+  for (const r of requests) expect(holds(before, r)).toBeUndefined();
 
   for (const r of requests) expect((await grant(ctx, r)).status).toBe('granted');
-  const granted = await grantIds();
-  expect(requests.map(idOf).filter((id) => !granted.has(id))).toEqual([]);
+  const after = await grants();
+  const found = requests.map((r) => holds(after, r)!);
+  const [iamGroup, membership, userAssignment, groupAssignment] = found;
+  // The ids baton-aws writes (golden table: test/unit/model/baton-aws-ids.test.ts).
+  expect(iamGroup.id).toBe(`${w.entitlements.iamGroup}:iam_user:${w.iam.bobArn}`);
+  expect(membership.id).toBe(membership.sourceId);
+  expect(membership.id).not.toContain(':');
+  expect(userAssignment.id).toBe(`grant:sso_user:${w.sso.aliceId}:${w.entitlements.assignment}`);
+  expect(groupAssignment.id).toBe(`grant:sso_group:${w.sso.opsId}:${w.entitlements.assignment}`);
 
-  for (const r of requests) expect((await revoke(ctx, { grant: idOf(r) })).status).toBe('revoked');
-  const revoked = await grantIds();
-  for (const r of requests) expect(revoked.has(idOf(r))).toBe(false);
+  // An Identity Store MembershipId alone names no group: refused before any call, the grant's own ids instead.
+  expect(() => planRequest({ grant: membership.id })).toThrow(UsageError);
+  for (const g of found) {
+    const req = g === membership ? { entitlement: g.entitlement, principalType: g.principal.resourceType, principal: g.principal.resource } : { grant: g.id };
+    expect((await revoke(ctx, req)).status).toBe('revoked');
+  }
+  const revoked = await grants();
+  for (const r of requests) expect(holds(revoked, r)).toBeUndefined();
   // carol's membership, seeded before, was never touched.
-  expect(revoked.has(grantId(w.entitlements.iamGroup, { resourceType: 'iam_user', resource: w.iam.carolArn }))).toBe(true);
+  expect(revoked.some((g) => g.id === grantId(w.entitlements.iamGroup, { resourceType: 'iam_user', resource: w.iam.carolArn }))).toBe(true);
 });

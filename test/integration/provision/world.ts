@@ -61,8 +61,9 @@ export async function seedWorld(ctx: AwsContext): Promise<World> {
       iamGroup: `group:${managedGroupArn}:member`,
       adminsGroup: `group:${adminsGroupArn}:member`,
       ssoGroup: `sso_group:${ssoArn('group', devsGroupId)}:member`,
-      assignment: `account:${active}:${permissionSetArn}`,
-      suspendedAssignment: `account:${suspended}:${permissionSetArn}`,
+      // baton-aws's PermissionSetBinding, as sync writes it and ConductorOne shows it.
+      assignment: `${active}|${permissionSetArn}`,
+      suspendedAssignment: `${suspended}|${permissionSetArn}`,
     },
   };
 }

@@ -95,10 +95,16 @@ test('federated grants keep their audience conditions; role and group grants are
   expect(oidc.conditions).toEqual([{ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } }]);
   const roleGrant = snapshot.grants.find((g) => g.principal.resourceType === 'role')!;
   expect(roleGrant.expandable).toEqual([`role:${roleGrant.principal.resource}:assignment`]);
-  for (const g of snapshot.grants.filter((g) => g.principal.resourceType === 'sso_group' && g.entitlement.startsWith('account:'))) {
+  const groupAssignments = snapshot.grants.filter((g) => g.principal.resourceType === 'sso_group' && g.entitlement.includes('|'));
+  expect(groupAssignments).toHaveLength(3);
+  for (const g of groupAssignments) {
+    expect(g.id).toBe(`grant:sso_group:${g.principal.resource}:${g.entitlement}`);
     expect(g.expandable).toEqual([`sso_group:${g.principal.resource}:member`]);
   }
-  for (const g of snapshot.grants.filter((g) => g.entitlement.startsWith('sso_group:'))) expect(g.sourceId).toMatch(/\S/);
+  // An Identity Center membership's grant id is its MembershipId (baton-aws's), also kept as sourceId.
+  const memberships = snapshot.grants.filter((g) => g.entitlement.startsWith('sso_group:'));
+  expect(memberships).toHaveLength(3);
+  for (const g of memberships) expect(g.id).toBe(g.sourceId);
   // Every grant names an entitlement and a principal that the snapshot holds.
   const ents = new Set(snapshot.entitlements.map((e) => e.id));
   const res = new Set(snapshot.resources.map((r) => `${r.id.resourceType}:${r.id.resource}`));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { UsageError } from '../../../connector/src/errors';
-import { entitlementId, grantId, identityStoreResourceId, ResourceTypeId } from '../../../connector/src/model/ids';
+import { assignmentGrantId, entitlementId, grantId, identityStoreResourceId, permissionSetEntitlementId, ResourceTypeId } from '../../../connector/src/model/ids';
 import { parseGrantId, parseIdentityStoreArn, parseTarget, ProvisionIds } from '../../../connector/src/provision';
 
 const GROUP = 'arn:aws:iam::123456789012:group/c1-managed/developers';
@@ -34,18 +34,23 @@ describe('parseTarget', () => {
   });
 
   test('permission-set assignment: the instance comes from the permission set ARN (AWS and moto shapes)', () => {
-    const t = parseTarget({ entitlement: `account:210987654321:${PS}`, principalType: 'sso_group', principal: SSO_GROUP });
+    const t = parseTarget({ entitlement: `210987654321|${PS}`, principalType: 'sso_group', principal: SSO_GROUP });
     expect(t).toMatchObject({ kind: 'assignment', accountId: '210987654321', instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef', principalType: 'GROUP', region: 'eu-west-1' });
     const moto = 'arn:aws:sso:::instance/ssoins-0d1uowvz5nbch1tp/ps-qpdnkinhxof9eocq';
-    expect(parseTarget({ entitlement: `account:210987654321:${moto}`, principalType: 'sso_user', principal: SSO_USER })).toMatchObject({
+    expect(parseTarget({ entitlement: `210987654321|${moto}`, principalType: 'sso_user', principal: SSO_USER })).toMatchObject({
       instanceArn: 'arn:aws:sso:::instance/ssoins-0d1uowvz5nbch1tp',
       principalType: 'USER',
     });
   });
 
+  test('our earlier account:<accountId>:<permissionSetArn> still names the same assignment', () => {
+    const ids = { principalType: 'sso_user', principal: SSO_USER };
+    expect(parseTarget({ entitlement: `account:210987654321:${PS}`, ...ids })).toEqual(parseTarget({ entitlement: `210987654321|${PS}`, ...ids }));
+  });
+
   test.each<[string, ProvisionIds, RegExp]>([
     ['not an entitlement', { entitlement: 'nonsense', principalType: 'iam_user', principal: USER }, /not an entitlement id/],
-    ['role entitlements are sync-only', { entitlement: 'role:arn:aws:iam::123456789012:role/x:assignment', principalType: 'iam_user', principal: USER }, /cannot be granted/],
+    ['role entitlements are sync-only', { entitlement: 'role:arn:aws:iam::123456789012:role/x:assignment', principalType: 'iam_user', principal: USER }, /c1-aws does not provision role entitlements \(c1-aws syncs them\)/],
     ['unknown principal type', { entitlement: `group:${GROUP}:member`, principalType: 'user', principal: USER }, /not a resource type/],
     ['wrong principal type', { entitlement: `group:${GROUP}:member`, principalType: 'sso_user', principal: SSO_USER }, /granted to iam_user, not sso_user/],
     ['wrong slug', { entitlement: `group:${GROUP}:owner`, principalType: 'iam_user', principal: USER }, /end in ":member"/],
@@ -54,9 +59,23 @@ describe('parseTarget', () => {
     ['cross-account IAM', { entitlement: `group:${GROUP}:member`, principalType: 'iam_user', principal: USER.replace('123456789012', '210987654321') }, /one account/],
     ['SSO user from another store', { entitlement: `sso_group:${SSO_GROUP}:member`, principalType: 'sso_user', principal: SSO_USER.replace(STORE, 'd-0000000000') }, /different identity stores/],
     ['SSO group id as a user', { entitlement: `sso_group:${SSO_GROUP}:member`, principalType: 'sso_user', principal: SSO_GROUP }, /not an Identity Center user id/],
-    ['short account id', { entitlement: `account:12345:${PS}`, principalType: 'sso_user', principal: SSO_USER }, /12-digit/],
-    ['not a permission set', { entitlement: 'account:210987654321:arn:aws:iam::aws:policy/Admin', principalType: 'sso_user', principal: SSO_USER }, /not a permission set ARN/],
-    ['IAM user on an account', { entitlement: `account:210987654321:${PS}`, principalType: 'iam_user', principal: USER }, /sso_user or sso_group/],
+    ['short account id (earlier form)', { entitlement: `account:12345:${PS}`, principalType: 'sso_user', principal: SSO_USER }, /12-digit/],
+    ['not a permission set (earlier form)', { entitlement: 'account:210987654321:arn:aws:iam::aws:policy/Admin', principalType: 'sso_user', principal: SSO_USER }, /not a permission set ARN/],
+    ['short account id', { entitlement: `12345|${PS}`, principalType: 'sso_user', principal: SSO_USER }, /the account id "12345" \(before the '\|'\) is not a 12-digit AWS account id/],
+    ['letters in the account id', { entitlement: `21098765432x|${PS}`, principalType: 'sso_user', principal: SSO_USER }, /account id "21098765432x" \(before the '\|'\)/],
+    ['no account id', { entitlement: `|${PS}`, principalType: 'sso_user', principal: SSO_USER }, /account id "" \(before the '\|'\)/],
+    ['a policy ARN after the |', { entitlement: '210987654321|arn:aws:iam::aws:policy/AdministratorAccess', principalType: 'sso_user', principal: SSO_USER }, /"arn:aws:iam::aws:policy\/AdministratorAccess" \(after the '\|'\) is not a permission set ARN/],
+    ['a permission set id, not its ARN', { entitlement: '210987654321|ps-0123456789abcdef', principalType: 'sso_user', principal: SSO_USER }, /\(after the '\|'\) is not a permission set ARN/],
+    ['no | (colon instead)', { entitlement: `210987654321:${PS}`, principalType: 'sso_user', principal: SSO_USER }, /has no '\|' between the account id and the permission set ARN/],
+    ['no | at all', { entitlement: `210987654321${PS}`, principalType: 'sso_user', principal: SSO_USER }, /has no '\|'/],
+    ['IAM user on an account', { entitlement: `210987654321|${PS}`, principalType: 'iam_user', principal: USER }, /sso_user or sso_group/],
+    ['iam_policy (baton-aws)', { entitlement: 'iam_policy:arn:aws:iam::aws:policy/AdministratorAccess:attached', principalType: 'iam_user', principal: USER }, /c1-aws does not provision iam_policy entitlements/],
+    ['inline_policy (baton-aws)', { entitlement: 'inline_policy:arn:aws:iam::123456789012:user/bob#inline:attached', principalType: 'iam_user', principal: USER }, /c1-aws does not provision inline_policy entitlements/],
+    ['access-key (baton-aws)', { entitlement: 'access-key:AKIAEXAMPLE:owner', principalType: 'iam_user', principal: USER }, /c1-aws does not provision access-key entitlements/],
+    ['permission_set (baton-aws)', { entitlement: `permission_set:${PS}:assigned`, principalType: 'sso_user', principal: SSO_USER }, /c1-aws does not provision permission_set entitlements/],
+    ['permission_set_assignment (baton-aws)', { entitlement: `permission_set_assignment:210987654321|${PS}:assigned`, principalType: 'sso_user', principal: SSO_USER }, /c1-aws does not provision permission_set_assignment entitlements/],
+    ['an unknown type', { entitlement: 'bucket:arn:aws:s3:::b:read', principalType: 'iam_user', principal: USER }, /unknown resource type "bucket"/],
+    ['a baton-aws type as principal type', { entitlement: `group:${GROUP}:member`, principalType: 'iam_policy', principal: USER }, /baton-aws's iam_policy is not a principal c1-aws provisions to/],
     ['a ".." group path segment', { entitlement: 'group:arn:aws:iam::123456789012:group/c1-managed/../Admins:member', principalType: 'iam_user', principal: USER }, /--entitlement group ARN .*path segment "\.\."/],
     ['a "." group path segment', { entitlement: 'group:arn:aws:iam::123456789012:group/./Admins:member', principalType: 'iam_user', principal: USER }, /path segment "\."/],
     ['an empty group path segment', { entitlement: 'group:arn:aws:iam::123456789012:group/c1-managed//Admins:member', principalType: 'iam_user', principal: USER }, /empty path segment/],
@@ -85,8 +104,34 @@ describe('parseGrantId', () => {
     [`account:210987654321:${PS}`, 'sso_user', SSO_USER],
     [`account:210987654321:${PS}`, 'sso_group', SSO_GROUP],
   ];
-  test.each(cases)('splits what model/ids.ts grantId builds: %s / %s', (entitlement, principalType, principal) => {
+  test.each(cases)('splits baton-sdk\'s form (our earlier ids too): %s / %s', (entitlement, principalType, principal) => {
     expect(parseGrantId(grantId(entitlement, { resourceType: principalType, resource: principal }))).toEqual({ entitlement, principalType, principal });
+  });
+
+  test.each<[ResourceTypeId, string]>([
+    ['sso_user', SSO_USER],
+    ['sso_group', SSO_GROUP],
+  ])('splits baton-aws\'s account assignment grant id (what sync writes): %s', (principalType, principal) => {
+    const entitlement = permissionSetEntitlementId('210987654321', PS);
+    const id = assignmentGrantId(entitlement, { resourceType: principalType, resource: principal });
+    expect(id).toBe(`grant:${principalType}:${principal}:210987654321|${PS}`);
+    expect(parseGrantId(id)).toEqual({ entitlement, principalType, principal });
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['a membership id', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff', /names neither the group nor the user; give --entitlement sso_group:<group id>:member/],
+    ['an iam_user principal in grant: form', `grant:iam_user:${USER}:210987654321|${PS}`, /principal type is sso_user or sso_group, not "iam_user"/],
+    ['no | in grant: form', `grant:sso_user:${SSO_USER}:210987654321:${PS}`, /has no '\|' between the account id and the permission set ARN/],
+    ['bad account in grant: form', `grant:sso_user:${SSO_USER}:2109876|${PS}`, /the account id "2109876" \(before the '\|'\) is not a 12-digit/],
+    ['bad ARN in grant: form', `grant:sso_user:${SSO_USER}:210987654321|arn:aws:sso:::instance/ssoins-1`, /\(after the '\|'\) is not a permission set ARN/],
+    ['a group principal id for a user in grant: form', `grant:sso_user:${SSO_GROUP}:210987654321|${PS}`, /not an Identity Center user id/],
+    ['an iam_policy grant', `iam_policy:arn:aws:iam::aws:policy/ReadOnlyAccess:attached:iam_user:${USER}`, /c1-aws does not provision iam_policy grants/],
+    ['an inline_policy grant', `inline_policy:${USER}#p:attached:iam_user:${USER}`, /c1-aws does not provision inline_policy grants/],
+    ['a role grant', `role:arn:aws:iam::123456789012:role/x:assignment:iam_user:${USER}`, /c1-aws does not provision role grants \(c1-aws syncs them\)/],
+    ['an unknown type', `bucket:x:read:iam_user:${USER}`, /unknown resource type "bucket"/],
+  ])('refuses %s, naming the part', (_name, id, message) => {
+    expect(() => parseGrantId(id)).toThrow(UsageError);
+    expect(() => parseGrantId(id)).toThrow(message);
   });
 
   test('round-trips any IAM names and paths', () => {

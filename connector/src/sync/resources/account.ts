@@ -1,9 +1,11 @@
 /**
- * Accounts: the organization's active accounts (Organizations on) or the caller's own. With Identity Center, each
- * account has one entitlement per permission set of the instance (not only provisioned ones, as baton-aws), and
- * its assignments are the grants: a user directly, a group expandable to its members.
+ * Accounts: the organization's active accounts (Organizations on) or the caller's own (our extension: baton-aws lists
+ * accounts only with Organizations and Identity Center on). With Identity Center, each account has one entitlement
+ * per permission set of the instance (not only provisioned ones, as baton-aws), with baton-aws's id
+ * `<accountId>|<permissionSetArn>` and slug `<name> access`, and its assignments are the grants, with baton-aws's id
+ * `grant:<principalType>:<principalId>:<entitlementId>`: a user directly, a group expandable to its members.
  */
-import { entitlementId, grantId, GRANTABLE_TO, identityStoreResourceId, RESOURCE_TYPES, ResourceId, SLUGS } from '../../model/ids';
+import { assignmentGrantId, entitlementId, GRANTABLE_TO, identityStoreResourceId, permissionSetEntitlementId, permissionSetSlug, RESOURCE_TYPES, ResourceId, SLUGS } from '../../model/ids';
 import type { ResourceTypeSyncer } from '../engine';
 import { AwsSyncState } from '../aws/state';
 import type { Entitlement, Grant, Resource, SyncWarning } from '../types';
@@ -40,7 +42,14 @@ export const accountSyncer: ResourceTypeSyncer<AwsSyncState> = {
     for (const a of accounts) {
       const account: ResourceId = { resourceType: 'account', resource: a.id };
       for (const ps of s.permissionSets) {
-        entitlements.push({ id: entitlementId(account, ps.arn), resource: account, slug: ps.arn, displayName: `${ps.name} Permission Set`, grantableTo: GRANTABLE_TO.account! });
+        entitlements.push({
+          id: permissionSetEntitlementId(a.id, ps.arn),
+          resource: account,
+          slug: permissionSetSlug(ps.name),
+          displayName: `${ps.name} Permission Set`,
+          ...(ps.description ? { description: ps.description } : {}),
+          grantableTo: GRANTABLE_TO.account!,
+        });
       }
     }
     const users = new Set(s.ssoUsers.map((u) => u.userId));
@@ -52,9 +61,9 @@ export const accountSyncer: ResourceTypeSyncer<AwsSyncState> = {
         unknown++;
         continue;
       }
-      const eid = entitlementId({ resourceType: 'account', resource: as.accountId }, as.permissionSetArn);
+      const eid = permissionSetEntitlementId(as.accountId, as.permissionSetArn);
       const principal: ResourceId = { resourceType: isGroup ? 'sso_group' : 'sso_user', resource: identityStoreResourceId(store, isGroup ? 'group' : 'user', as.principalId) };
-      grants.push({ id: grantId(eid, principal), entitlement: eid, principal, ...(isGroup ? { expandable: [entitlementId(principal, SLUGS.member)] } : {}) });
+      grants.push({ id: assignmentGrantId(eid, principal), entitlement: eid, principal, ...(isGroup ? { expandable: [entitlementId(principal, SLUGS.member)] } : {}) });
     }
     if (unknown > 0) {
       warnings.push({ source: 'sso:assignments', message: `${unknown} account assignment(s) name a principal or permission set not found in Identity Center; left out` });

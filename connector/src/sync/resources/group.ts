@@ -21,7 +21,7 @@ export const groupSyncer: ResourceTypeSyncer<AwsSyncState> = {
         profile: compact({ aws_arn: g.Arn, aws_path: g.Path, aws_group_id: g.GroupId, aws_group_name: g.GroupName, aws_created: iso(g.CreateDate) }),
       });
       const eid = entitlementId(id, SLUGS.member);
-      entitlements.push({ id: eid, resource: id, slug: SLUGS.member, displayName: `${g.GroupName} Group Member`, grantableTo: GRANTABLE_TO.group! });
+      entitlements.push({ id: eid, resource: id, slug: SLUGS.member, displayName: `${g.GroupName} Group Member`, description: `Is member of the ${g.GroupName} IAM group in AWS`, grantableTo: GRANTABLE_TO.group! });
       entitlementByName.set(g.GroupName!.toLowerCase(), eid);
     }
     const grants: Grant[] = [];

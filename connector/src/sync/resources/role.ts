@@ -1,7 +1,11 @@
 /**
  * IAM roles: one `assignment` entitlement each; grants from the trust policy (analyzeTrust below), with Deny
  * statements and conditions applied as IAM applies them. A role's grant expands to those holding its own
- * assignment, as baton-aws does.
+ * assignment, as baton-aws does. Ids, slug, names and grantable-to are baton-aws's (role.go:115-123); the grants
+ * are not the same set: baton-aws grants to every user/ and role/ ARN an Allow with exactly "sts:AssumeRole" names
+ * (helpers.go:165-195, role.go:193-226), of any account, existing or not, Deny and conditions ignored; we grant to this
+ * account's synced users and roles the policy lets in (other principals go in the profile), plus, our extension,
+ * SAML/OIDC providers (identity_provider principals, which are not in the grantable-to set).
  */
 import type { RoleDetail } from '@aws-sdk/client-iam';
 import { entitlementId, grantId, GRANTABLE_TO, RESOURCE_TYPES, ResourceId, SLUGS } from '../../model/ids';
@@ -134,7 +138,7 @@ export function buildRoles(s: AwsSyncState): { resources: Resource[]; entitlemen
       warnings.push({ source: 'iam:role', message: `role ${r.Arn}: trust policy cannot be read; its grants are left out` });
     }
     resources.push({ id, parent: accountRef(s), displayName: r.RoleName!, profile: roleProfile(r, trust) });
-    entitlements.push({ id: eid, resource: id, slug: SLUGS.assignment, displayName: `${r.RoleName} Role`, grantableTo: GRANTABLE_TO.role! });
+    entitlements.push({ id: eid, resource: id, slug: SLUGS.assignment, displayName: `${r.RoleName} Role`, description: `Can assume the ${r.RoleName} role in AWS`, grantableTo: GRANTABLE_TO.role! });
     for (const g of trust.grants) {
       grants.push({
         id: grantId(eid, g.principal),

@@ -1,5 +1,8 @@
-/** Identity Center groups: one `member` entitlement each; memberships are its grants, carrying AWS's MembershipId. */
-import { entitlementId, grantId, GRANTABLE_TO, identityStoreResourceId, RESOURCE_TYPES, ResourceId, SLUGS } from '../../model/ids';
+/**
+ * Identity Center groups: one `member` entitlement each; memberships are its grants, whose id is AWS's MembershipId
+ * as baton-aws's (sso_group.go:130-134: so revoke can address it directly).
+ */
+import { entitlementId, GRANTABLE_TO, identityStoreResourceId, RESOURCE_TYPES, ResourceId, SLUGS } from '../../model/ids';
 import type { ResourceTypeSyncer } from '../engine';
 import type { AwsSyncState } from '../aws/state';
 import type { Entitlement, Grant, Resource } from '../types';
@@ -17,20 +20,20 @@ export const ssoGroupSyncer: ResourceTypeSyncer<AwsSyncState> = {
       const id: ResourceId = { resourceType: 'sso_group', resource: identityStoreResourceId(store, 'group', g.groupId) };
       resources.push({ id, displayName: g.displayName, profile: compact({ aws_group_id: g.groupId, aws_identity_store_id: store.identityStoreId, aws_description: g.description }) });
       const eid = entitlementId(id, SLUGS.member);
-      entitlements.push({ id: eid, resource: id, slug: SLUGS.member, displayName: `${g.displayName} Group Member`, grantableTo: GRANTABLE_TO.sso_group! });
+      entitlements.push({ id: eid, resource: id, slug: SLUGS.member, displayName: `${g.displayName} Group Member`, description: `Is member of the ${g.displayName} SSO group in AWS`, grantableTo: GRANTABLE_TO.sso_group! });
       entitlementOf.set(g.groupId, eid);
     }
     const users = new Set(s.ssoUsers.map((u) => u.userId));
-    const byId = new Map<string, Grant>();
+    const byPair = new Map<string, Grant>();
     for (const m of s.memberships) {
       const eid = entitlementOf.get(m.groupId);
       if (!eid || !users.has(m.userId)) continue;
       const principal: ResourceId = { resourceType: 'sso_user', resource: identityStoreResourceId(store, 'user', m.userId) };
-      const id = grantId(eid, principal);
+      const pair = `${eid}\n${principal.resource}`;
       // moto allows duplicate memberships; keep the smallest MembershipId so output is stable.
-      const seen = byId.get(id);
-      if (!seen || (seen.sourceId ?? '') > m.membershipId) byId.set(id, { id, entitlement: eid, principal, sourceId: m.membershipId });
+      const seen = byPair.get(pair);
+      if (!seen || seen.id > m.membershipId) byPair.set(pair, { id: m.membershipId, entitlement: eid, principal, sourceId: m.membershipId });
     }
-    return { resources, entitlements, grants: [...byId.values()] };
+    return { resources, entitlements, grants: [...byPair.values()] };
   },
 };

@@ -21,10 +21,12 @@ export const ssoUserSyncer: ResourceTypeSyncer<AwsSyncState> = {
       ];
       return {
         id: { resourceType: 'sso_user', resource: identityStoreResourceId(store, 'user', u.userId) },
-        displayName: u.displayName || u.userName,
+        // The user name, as baton-aws (sso_user.go:97); the display name stays in the profile.
+        displayName: u.userName,
         profile: compact({
           aws_user_id: u.userId,
           aws_user_name: u.userName,
+          aws_display_name: u.displayName || undefined,
           aws_identity_store_id: store.identityStoreId,
           emails,
           external_ids: u.externalIds.length ? u.externalIds : undefined,
