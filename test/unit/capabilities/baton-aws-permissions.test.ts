@@ -99,10 +99,13 @@ describe('the fixture', () => {
 });
 
 describe('the generated opt-in documents', () => {
-  test('are fresh: npm run generate:policies would change nothing', async () => {
+  test('are fresh, with the README tables: npm run generate:policies would change nothing', async () => {
     const files = (await generatedFiles()) as Array<{ file: string; actual: string; expected: string }>;
     expect(files.map((f) => path.relative(REPO_ROOT, f.file)).sort()).toEqual(
-      ['capabilities.json', ...allCapabilities().filter((c) => c.optIn).map((c) => `${c.id}.json`)].map((f) => `modules/conductorone-aws-role/policies/${f}`).sort(),
+      [
+        'modules/conductorone-aws-role/README.md',
+        ...['capabilities.json', ...allCapabilities().filter((c) => c.optIn).map((c) => `${c.id}.json`)].map((f) => `modules/conductorone-aws-role/policies/${f}`),
+      ].sort(),
     );
     for (const f of files) expect({ file: path.relative(REPO_ROOT, f.file), text: f.actual }).toEqual({ file: path.relative(REPO_ROOT, f.file), text: f.expected });
   });
