@@ -44,8 +44,9 @@ export const toggleKey = (t: ModuleToggles) => `o${Number(t.organizations)}_i${N
 
 /**
  * One more instance, outside the toggle combinations above (their keys and renderings stay as they are): every toggle
- * on plus enable_member_accounts and enable_member_provisioning, so the management role's member_accounts_access
- * policy and the member role's StackSet template are rendered by the module too.
+ * on plus enable_member_accounts and enable_member_provisioning, and the four optional reads, so the management role's
+ * member_accounts_access policy, the opt-in capabilities' policies and the member role's StackSet template are rendered
+ * by the module too (the one rendering that holds every capability).
  */
 export const MEMBER_ACCOUNTS_KEY = 'o1_i1_p1_members';
 
@@ -68,6 +69,10 @@ function wrapper(externalId: string): string {
   enable_provisioning        = true
   enable_member_accounts     = true
   enable_member_provisioning = true
+  enable_policy_sync                 = true
+  enable_access_key_sync             = true
+  enable_permission_set_sync         = true
+  enable_organization_hierarchy_sync = true
 }
 `);
   return `provider "aws" {\n  region = "${MOTO_REGION}"\n}\n\n${instances.join('\n')}`;
