@@ -4,14 +4,16 @@
  * (scripts/capability-documents.js). baton-aws cannot be fetched at test time, so the parser is tested on Go snippets
  * shaped like resource_types.go and the fixture on its form and on the action catalogue.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../../harness/moto';
 import { allCapabilities } from '../../../connector/src/policy/capabilities';
 import { catalogueActions } from '../../../connector/src/policy/action-catalogue';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parseResourceTypes, renderFixture, FIXTURE } = require('../../../scripts/baton-aws-permissions.js');
+const { parseResourceTypes, renderFixture, readBatonAws, FIXTURE } = require('../../../scripts/baton-aws-permissions.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { generatedFiles, READ_LEVELS } = require('../../../scripts/capability-documents.js');
 
@@ -64,6 +66,33 @@ describe('the Go parser', () => {
     expect(() => parseResourceTypes(SNIPPET.replace('"svc:ListOthers"', '"svc:List*"'))).toThrow(/not an IAM action/);
     expect(() => parseResourceTypes('package connector\n')).toThrow(/no &v2.ResourceType/);
   });
+});
+
+test('the script reads the file at a commit through git (a bare mirror works the same), naming the commit and blob', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'c1-baton-aws-'));
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim();
+    git('init', '-q');
+    mkdirSync(path.join(dir, 'pkg', 'connector'), { recursive: true });
+    writeFileSync(path.join(dir, 'pkg', 'connector', 'resource_types.go'), SNIPPET);
+    git('add', '.');
+    git('commit', '-qm', 'first');
+    const first = git('rev-parse', 'HEAD');
+    writeFileSync(path.join(dir, 'pkg', 'connector', 'resource_types.go'), SNIPPET.replace('"svc:ListOthers"', '"svc:ListOthers", "svc:GetOther"'));
+    git('commit', '-qam', 'second');
+    const read = readBatonAws(dir, first);
+    expect(read.source).toEqual({ repository: 'ConductorOne/baton-aws', commit: first, file: 'pkg/connector/resource_types.go', blob: git('rev-parse', `${first}:pkg/connector/resource_types.go`) });
+    expect(read.types[1].actions).toEqual(['svc:ListOthers']);
+    expect(readBatonAws(dir).types[1].actions).toEqual(['svc:ListOthers', 'svc:GetOther']);
+    expect(() => readBatonAws(dir, 'no-such-commit')).toThrow(/rev-parse/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the script without a repository is a usage error (exit 2)', () => {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'baton-aws-permissions.js')], { encoding: 'utf8' });
+  expect({ code: r.status, stderr: r.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('usage: node scripts/baton-aws-permissions.js') });
 });
 
 describe('the fixture', () => {
