@@ -12,7 +12,14 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ConductorOneAwsRole, ConductorOneAwsRoleProps, moduleInterface, relativePath, stackDirectory } from './conductorone-aws-role';
 
 /** The module's toggles a stack may fix instead of declaring. */
-export type ToggleName = 'enable_organizations' | 'enable_identity_center' | 'enable_provisioning' | 'enable_member_accounts' | 'enable_member_provisioning';
+export type ToggleName =
+  | 'enable_organizations'
+  | 'enable_identity_center'
+  | 'enable_provisioning'
+  | 'enable_member_accounts'
+  | 'enable_member_provisioning'
+  | 'enable_permission_set_sync'
+  | 'enable_organization_hierarchy_sync';
 
 export interface ConductorOneStackProps {
   /**
@@ -81,16 +88,31 @@ export class ConductorOneStack extends TerraformStack {
   }
 }
 
-/** One account, IAM sync; Organizations, Identity Center and member accounts are fixed off, provisioning is a variable. */
+/**
+ * One account, IAM sync; Organizations, Identity Center and member accounts are fixed off, and with them the optional
+ * reads that need them (permission sets, the organization hierarchy). Provisioning and the policy and access-key reads
+ * are variables.
+ */
 export class SingleAccountStack extends ConductorOneStack {
   constructor(scope: Construct, id: string) {
-    super(scope, id, { fixed: { enable_organizations: false, enable_identity_center: false, enable_member_accounts: false, enable_member_provisioning: false } });
+    super(scope, id, {
+      fixed: {
+        enable_organizations: false,
+        enable_identity_center: false,
+        enable_member_accounts: false,
+        enable_member_provisioning: false,
+        enable_permission_set_sync: false,
+        enable_organization_hierarchy_sync: false,
+      },
+    });
   }
 }
 
 /**
- * The organization's management account: Organizations and Identity Center on; provisioning and the member accounts
- * (enable_member_accounts: the StackSet's member role in every targeted account) are variables.
+ * The organization's management account: Organizations and Identity Center on; provisioning, the member accounts
+ * (enable_member_accounts: the StackSet's member role in every targeted account) and the four optional reads
+ * (enable_policy_sync, enable_access_key_sync, enable_permission_set_sync, enable_organization_hierarchy_sync) are
+ * variables.
  */
 export class ManagementAccountStack extends ConductorOneStack {
   constructor(scope: Construct, id: string) {

@@ -122,6 +122,11 @@ locals {
     for id, c in local.capabilities : id => c if alltrue([for t in c.requires : local.toggles[t]])
   }
 
+  # The opt-in reads switched on, and the baton-aws resource types the enabled capabilities serve (the step's
+  # BATON_SYNC_RESOURCE_TYPES).
+  enabled_opt_in      = [for id, c in local.enabled_capabilities : id if try(c.opt_in, false)]
+  sync_resource_types = sort(distinct(flatten([for c in values(local.enabled_capabilities) : c.resource_types])))
+
   # The privilege-escalation guard: the statements capabilities.json lists in scoped_statements (by Sid) get the
   # provisioning group scope as their Resource: provisioning_group_arns, else provisioning_group_scope.path_resource
   # with the group path filled in.
@@ -406,6 +411,11 @@ locals {
       ? { BATON_PROVISIONING_GROUP_ARNS = jsonencode(var.provisioning_group_arns) }
       : { BATON_PROVISIONING_GROUP_PATH = var.provisioning_group_path }
     ) : {},
+    # ConductorOne's opt-in reads, by baton-aws's names: access keys are its "sync secrets"; the resource types are the
+    # sorted union of the enabled capabilities' resource_types (capabilities.json), so validate and sync produce what
+    # the role now allows, the opt-in types included. Only with an opt-in switch on: otherwise every type syncs.
+    var.enable_access_key_sync ? { BATON_SYNC_SECRETS = "true" } : {},
+    length(local.enabled_opt_in) > 0 ? { BATON_SYNC_RESOURCE_TYPES = join(",", local.sync_resource_types) } : {},
     # Assuming the role needs the external ID itself; Terraform then hides the step's output, so the reports go to
     # a file. Otherwise the step gets only the digests and its report stays visible.
     var.sync_assume_role ? { BATON_EXTERNAL_ID = var.external_id, BATON_VALIDATE_ASSUME = "true", BATON_VALIDATE_REPORT = local.sync_report_path, C1_REPORT = local.sync_report_path } : {},

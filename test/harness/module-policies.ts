@@ -44,8 +44,9 @@ export const toggleKey = (t: ModuleToggles) => `o${Number(t.organizations)}_i${N
 
 /**
  * One more instance, outside the toggle combinations above (their keys and renderings stay as they are): every toggle
- * on plus enable_member_accounts and enable_member_provisioning, so the management role's member_accounts_access
- * policy and the member role's StackSet template are rendered by the module too.
+ * on plus enable_member_accounts and enable_member_provisioning, and the four optional reads, so the management role's
+ * member_accounts_access policy, the opt-in capabilities' policies and the member role's StackSet template are rendered
+ * by the module too (the one rendering that holds every capability).
  */
 export const MEMBER_ACCOUNTS_KEY = 'o1_i1_p1_members';
 
@@ -68,6 +69,10 @@ function wrapper(externalId: string): string {
   enable_provisioning        = true
   enable_member_accounts     = true
   enable_member_provisioning = true
+  enable_policy_sync                 = true
+  enable_access_key_sync             = true
+  enable_permission_set_sync         = true
+  enable_organization_hierarchy_sync = true
 }
 `);
   return `provider "aws" {\n  region = "${MOTO_REGION}"\n}\n\n${instances.join('\n')}`;
@@ -79,7 +84,7 @@ interface PlanModule {
   child_modules?: PlanModule[];
 }
 
-async function render(dir: string, externalId: string): Promise<Record<string, ModuleRendering>> {
+async function render(dir: string, mainTf: string, keys: string[]): Promise<Record<string, ModuleRendering>> {
   const moto = await startMoto();
   try {
     // enable_organizations reads the organization (and requires the caller to be its management account).
@@ -88,7 +93,7 @@ async function render(dir: string, externalId: string): Promise<Record<string, M
     // enable_member_accounts plans only with trusted access for StackSets.
     await org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'member.org.stacksets.cloudformation.amazonaws.com' }));
     org.destroy();
-    writeFileSync(path.join(dir, 'main.tf'), wrapper(externalId));
+    writeFileSync(path.join(dir, 'main.tf'), mainTf);
     const run = async (args: string[]) => {
       const r = await terraformAsync(dir, [...args, '-no-color'], moto.env);
       if (r.code !== 0) throw new Error(`terraform ${args[0]} of the module renderings failed:\n${r.output.slice(-4000)}`);
@@ -113,7 +118,7 @@ async function render(dir: string, externalId: string): Promise<Record<string, M
       if (stackSet && typeof stackSet.values.template_body !== 'string') throw new Error(`${stackSet.address}: template unknown at plan time`);
       out[key] = { trust: JSON.parse(role.values.assume_role_policy), policies, ...(stackSet ? { memberTemplate: JSON.parse(stackSet.values.template_body as string) } : {}) };
     }
-    const missing = [...TOGGLE_COMBINATIONS.map(toggleKey), MEMBER_ACCOUNTS_KEY].filter((k) => !out[k]);
+    const missing = keys.filter((k) => !out[k]);
     if (missing.length) throw new Error(`the plan has no module instance for ${missing.join(', ')}`);
     return out;
   } finally {
@@ -128,10 +133,27 @@ export function moduleRenderings(externalId = RENDER_EXTERNAL_ID): Promise<Recor
   let p = loaded.get(externalId);
   if (!p) {
     const build = `${readFileSync(__filename, 'utf8')}\0${wrapper(externalId)}`;
-    p = cachedBuild('c1-module-renderings', planCacheKey(currentPlanCacheInputs(build)), (dir) => render(dir, externalId)).then((r) => r.value);
+    p = cachedBuild('c1-module-renderings', planCacheKey(currentPlanCacheInputs(build)), (dir) => render(dir, wrapper(externalId), [...TOGGLE_COMBINATIONS.map(toggleKey), MEMBER_ACCOUNTS_KEY])).then((r) => r.value);
     loaded.set(externalId, p);
   }
   return p;
+}
+
+/** A module input's value as HCL (booleans and strings: what the toggle tests set). */
+const hclValue = (v: boolean | string) => (typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+
+/**
+ * The module's renderings for caller-chosen instances (key -> inputs besides external_id), in one plan, cached under
+ * `name` like moduleRenderings: for tests whose combinations the shared renderings above do not hold.
+ */
+export function moduleInstanceRenderings(name: string, instances: Record<string, Record<string, boolean | string>>, externalId = RENDER_EXTERNAL_ID): Promise<Record<string, ModuleRendering>> {
+  const blocks = Object.entries(instances).map(([key, vars]) => {
+    const lines = [`  source = ${JSON.stringify(MODULE_DIR)}`, `  external_id = ${JSON.stringify(externalId)}`, ...Object.entries(vars).map(([k, v]) => `  ${k} = ${hclValue(v)}`)];
+    return `module "${key}" {\n${lines.join('\n')}\n}\n`;
+  });
+  const mainTf = `provider "aws" {\n  region = "${MOTO_REGION}"\n}\n\n${blocks.join('\n')}`;
+  const build = `${readFileSync(__filename, 'utf8')}\0${mainTf}`;
+  return cachedBuild(name, planCacheKey(currentPlanCacheInputs(build)), (dir) => render(dir, mainTf, Object.keys(instances))).then((r) => r.value);
 }
 
 /**

@@ -20,6 +20,14 @@ const EXPECTED: Record<string, Record<string, string>> = {
   iam_sync: {},
   organizations_sync: {},
   identity_center_sync: {},
+  // The optional reads: List and Read actions only (their provisioning actions are never granted).
+  policy_sync: {
+    'parliament:INVALID_ARN:':
+      'arn:<partition>:iam::aws:policy/*: AWS managed policies (AdministratorAccess...) carry the account "aws" in their ARN, which parliament expects as 12 digits; baton-aws reads them with iam:GetPolicy and iam:GetPolicyVersion',
+  },
+  access_key_sync: {},
+  permission_set_sync: {},
+  organization_hierarchy_sync: {},
   iam_provisioning: {
     'parliament:PERMISSIONS_MANAGEMENT_ACTIONS:iam:addusertogroup,iam:removeuserfromgroup':
       'group membership is what IAM provisioning grants and revokes; only under the provisioning toggle',

@@ -68,9 +68,14 @@ run "scoped_statements_by_sid_path" {
     enable_identity_center  = true
     enable_member_accounts  = true
     provisioning_group_path = "/conductorone/"
+    # The optional reads too: the asserts below read every capability of capabilities.json.
+    enable_policy_sync                 = true
+    enable_access_key_sync             = true
+    enable_permission_set_sync         = true
+    enable_organization_hierarchy_sync = true
   }
   assert {
-    condition     = length(aws_iam_role_policy.this) == 6 && sum([for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : length(c.scoped_statements)]) > 0
+    condition     = length(aws_iam_role_policy.this) == length(jsondecode(file("${path.module}/policies/capabilities.json")).capabilities) && sum([for id, c in jsondecode(file("${path.module}/policies/capabilities.json")).capabilities : length(c.scoped_statements)]) > 0
     error_message = "Every capability is enabled and capabilities.json scopes at least one statement."
   }
   assert {
@@ -94,6 +99,11 @@ run "scoped_statements_by_sid_arns" {
     enable_identity_center  = true
     enable_member_accounts  = true
     provisioning_group_arns = ["arn:aws:iam::111111111111:group/Engineers"]
+    # The optional reads too: the asserts below read every capability of capabilities.json.
+    enable_policy_sync                 = true
+    enable_access_key_sync             = true
+    enable_permission_set_sync         = true
+    enable_organization_hierarchy_sync = true
   }
   assert {
     condition = alltrue(flatten([

@@ -26,7 +26,18 @@ function synth(kind: 'single' | 'management'): { json: Synth; stackDir: string; 
 }
 
 describe.each([
-  ['single', { enable_organizations: false, enable_identity_center: false, enable_member_accounts: false, enable_member_provisioning: false }],
+  [
+    'single',
+    {
+      enable_organizations: false,
+      enable_identity_center: false,
+      enable_member_accounts: false,
+      enable_member_provisioning: false,
+      // One account has no Identity Center and no organization to read.
+      enable_permission_set_sync: false,
+      enable_organization_hierarchy_sync: false,
+    },
+  ],
   ['management', { enable_organizations: true, enable_identity_center: true }],
 ] as const)('%s-account stack', (kind, fixed) => {
   const { json, stackDir, stack } = synth(kind);
@@ -71,6 +82,12 @@ describe.each([
       });
     }
     expect(json.output.external_id.sensitive).toBe(true);
+  });
+
+  it('exposes the optional reads it can have as variables (default off, as the module)', () => {
+    const optional = ['enable_policy_sync', 'enable_access_key_sync', 'enable_permission_set_sync', 'enable_organization_hierarchy_sync'];
+    for (const name of optional.filter((n) => !(n in fixed))) expect({ name, default: json.variable[name]?.default }).toEqual({ name, default: false });
+    expect(optional.filter((n) => !(n in fixed))).toEqual(kind === 'single' ? ['enable_policy_sync', 'enable_access_key_sync'] : optional);
   });
 
   it('names each output construct as the output: cdktf deploy --outputs-file and its summary print construct ids', () => {

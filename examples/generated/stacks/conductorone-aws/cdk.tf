@@ -86,18 +86,6 @@ variable "enable_access_key_sync" {
   default     = false
 }
 
-variable "enable_permission_set_sync" {
-  description = "Let ConductorOne read Identity Center permission sets with their managed and inline policies (its connector's permission_set and permission_set_assignment types). Requires enable_identity_center."
-  type        = bool
-  default     = false
-}
-
-variable "enable_organization_hierarchy_sync" {
-  description = "Let ConductorOne read the organization's root and OUs and which OU holds each account (its connector's organization and organizational_unit types). Requires enable_organizations."
-  type        = bool
-  default     = false
-}
-
 variable "identity_center_region" {
   description = "Region of the IAM Identity Center instance, to enter in ConductorOne's settings (the role itself is global)."
   type        = string
@@ -190,9 +178,9 @@ module "conductorone_aws_role" {
   enable_identity_center                 = false
   enable_member_accounts                 = false
   enable_member_provisioning             = false
-  enable_organization_hierarchy_sync     = var.enable_organization_hierarchy_sync
+  enable_organization_hierarchy_sync     = false
   enable_organizations                   = false
-  enable_permission_set_sync             = var.enable_permission_set_sync
+  enable_permission_set_sync             = false
   enable_policy_sync                     = var.enable_policy_sync
   enable_provisioning                    = var.enable_provisioning
   external_id                            = var.external_id
