@@ -55,7 +55,8 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       required: false,
       needs: ['iam:ListSAMLProviders'],
       leftOut: 'SAML providers and the role grants to them',
-      resourceTypes: ['identity_provider'],
+      // role.ts tells a provider principal from an external one by these lists.
+      resourceTypes: ['identity_provider', 'role'],
       run: (s) => iam.fetchSamlProviders(ctx, s),
     },
     {
@@ -63,7 +64,6 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       required: false,
       needs: ['iam:ListOpenIDConnectProviders'],
       leftOut: 'OIDC providers and the role grants to them',
-      // role.ts maps OIDC trust principals to the providers' ARNs.
       resourceTypes: ['identity_provider', 'role'],
       run: (s) => iam.fetchOidcProviders(ctx, s),
     },
