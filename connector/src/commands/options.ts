@@ -280,8 +280,10 @@ export function resolveFeatures(raw: RawFeatureOptions): ResolvedFeatures {
   for (const id of selected ?? []) {
     const servedBy = allCapabilities().filter((c) => c.resourceTypes.includes(id));
     if (enabled.includes(id) || servedBy.length === 0) continue;
-    // The feature toggles missing for the capability that needs fewest of them (account: Organizations alone).
-    const missing = servedBy.map((c) => c.requires.filter((t) => toggles[t] !== true)).sort((a, b) => a.length - b.length)[0] ?? [];
+    // The feature toggles missing for the capability that needs fewest of them; on a tie the more basic feature
+    // (account: Organizations, not Identity Center, which itself needs Organizations).
+    const rank = (ts: Toggle[]) => ts.length * 10 + Math.min(...ts.map((t) => Object.keys(TOGGLE_FLAGS).indexOf(t) >>> 0));
+    const missing = servedBy.map((c) => c.requires.filter((t) => toggles[t] !== true)).sort((a, b) => rank(a) - rank(b))[0] ?? [];
     const flags = missing.map((t) => TOGGLE_FLAGS[t] ?? t);
     throw new UsageError(`--sync-resource-types: ${id} needs ${flags.join(' and ') || 'a feature that is off'}`);
   }
