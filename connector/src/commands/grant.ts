@@ -51,6 +51,9 @@ const seconds = wholeNumber(1, 3600, 'seconds');
 
 /** Adds the flags grant and revoke share. */
 export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command {
+  // baton-aws's flags first: --help lists the "Options:" group before the extensions.
+  addAccessOptions(cmd);
+  addFeatureOptions(cmd);
   cmd
     .addOption(ours(new Option('--entitlement <id>', 'entitlement id from a sync snapshot, e.g. group:<groupArn>:member, sso_group:<id>:member, account:<accountId>:<permissionSetArn>')))
     .addOption(ours(new Option('--principal-type <type>', 'resource type of the principal: iam_user, sso_user or sso_group')))
@@ -77,8 +80,6 @@ export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command 
     .addOption(ours(new Option('--wait-timeout <seconds>', 'how long to wait for a permission-set assignment to finish').argParser(seconds).default(300)))
     .addOption(ours(new Option('--dry-run [bool]', 'make the reads, then say which write calls would be made, without making them').argParser(bool)))
     .addOption(ours(new Option('--json [bool]', 'print the result as JSON on stdout').argParser(bool)));
-  addAccessOptions(cmd);
-  addFeatureOptions(cmd);
   return cmd;
 }
 

@@ -5,6 +5,8 @@
  * (--sync-secrets, --sync-resource-types, --sync-only-attached-policies) as resolveFeatures reads them, and their
  * usage errors through the CLI's main.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Command, Option } from 'commander';
 import { buildProgram } from '../../../connector/src/cli';
 import { EXTENSIONS_HELP_GROUP, knownResourceTypes, resolveFeatures } from '../../../connector/src/commands/options';
@@ -13,6 +15,7 @@ import { resolveValidateConfig } from '../../../connector/src/commands/validate'
 import { RESOURCE_TYPES } from '../../../connector/src/model/ids';
 import { enabledCapabilities, OPT_IN_RESOURCE_TYPES, resourceTypesFor } from '../../../connector/src/policy/capabilities';
 import { runMain } from '../../harness/cli-main';
+import { REPO_ROOT } from '../../harness/moto';
 
 interface BatonFlag {
   name: string;
@@ -109,6 +112,21 @@ test('--help shows the extensions apart', () => {
   expect(baton).toMatch(/-p, --provisioning \[bool\]/);
   expect(ours).toMatch(/--concurrency <n>/);
   expect(ours).not.toMatch(/--global-region/);
+  // On every command with baton-aws flags those come first, the extensions after (diff has none: only -h there).
+  for (const cmd of commands().filter((c) => optionsOf(c).some((o) => SUPPORTED.some((f) => o.long === `--${f.name}`)))) {
+    const text = cmd.helpInformation();
+    if (text.includes(EXTENSIONS_HELP_GROUP)) expect([cmd.name(), text.indexOf('Options:') < text.indexOf(EXTENSIONS_HELP_GROUP)]).toEqual([cmd.name(), true]);
+  }
+});
+
+test("the README's CLI section lists every extension flag, one line each", () => {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const cli = readme.slice(readme.indexOf('## The CLI'), readme.indexOf('\n## ', readme.indexOf('## The CLI') + 1));
+  const extensions = new Set(commands().flatMap((c) => optionsOf(c).filter((o) => o.helpGroupHeading === EXTENSIONS_HELP_GROUP && !o.hidden).map((o) => o.long!)));
+  expect(extensions.size).toBeGreaterThan(30);
+  // One table row each: `| \`--flag <arg>\` |`.
+  const rows = cli.split('\n').filter((l) => l.startsWith('| `--'));
+  for (const flag of extensions) expect([flag, rows.filter((l) => l.startsWith(`| \`${flag} `) || l.startsWith(`| \`${flag}\``)).length]).toEqual([flag, 1]);
 });
 
 describe('every [bool] flag: --flag, --flag=false, --flag false, --flag=true, --flag true', () => {
