@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createAwsContext } from '../../../connector/src/aws';
 import { syncAws, Snapshot } from '../../../connector/src/sync';
+import { diffSnapshots, formatDiff } from '../../../connector/src/sync/diff';
 import { MOTO_CREDENTIALS, MOTO_REGION, Moto, startMoto } from '../../harness/moto';
 import { runMain } from '../../harness/cli-main';
 import { seedTestEstate } from '../../harness/seed-estate';
@@ -102,6 +103,19 @@ test('no selection: every phase runs as before (the filter is off)', async () =>
   const { snapshot, stats } = await sync();
   expect(snapshot.source.resourceTypes).toBeUndefined();
   expect(services(stats.calls)).toEqual(['iam', 'identitystore', 'organizations', 'sso', 'sts']);
+});
+
+test('diff of a full and a selected snapshot: the types one side did not read are not compared, not "removed"', async () => {
+  const { snapshot: groups } = await sync(['group']);
+  const d = diffSnapshots(full, groups);
+  expect({ added: d.added, removed: d.removed, changed: d.changed }).toEqual({ added: [], removed: [], changed: [] });
+  expect(d.typesNotCompared).toEqual(['account', 'role', 'sso_group']);
+  expect(formatDiff(d)).toBe('no grant changes\nnot compared (resource types one snapshot did not read, --sync-resource-types): account, role, sso_group\n');
+  // The group grants themselves are still compared: one taken away shows.
+  const fewer = { ...groups, grants: groups.grants.slice(1) };
+  expect(diffSnapshots(full, fewer).removed.map((c) => c.grant)).toEqual([groups.grants[0].id]);
+  // Two full snapshots: nothing left out.
+  expect(diffSnapshots(full, full).typesNotCompared).toBeUndefined();
 });
 
 describe('c1-aws sync --sync-resource-types', () => {
