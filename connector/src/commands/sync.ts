@@ -109,6 +109,8 @@ export function register(program: Command): void {
       const assume = raw.roleArn !== undefined;
       const { access } = resolveAccess(raw, assume);
       const { toggles, ssoRegion, memberRole, resourceTypes, resourceTypesSelected, syncOnlyAttachedPolicies } = resolveFeatures(raw);
+      // Access keys come from the credential report (no per-user calls): refused rather than silently empty.
+      if (toggles.access_keys && raw.credentialReport === false) throw new UsageError('--sync-secrets (access-key) reads the keys from the credential report: drop --credential-report=false');
       const scim = resolveScim(raw);
       const ctx = createAwsContext({ ...access, ssoRegion });
       const reporter = createReporter({ quiet: raw.quiet === true || raw.json === true, tty: process.stderr.isTTY === true, calls: () => ctx.calls.count() });

@@ -255,6 +255,13 @@ describe('usage errors (exit 2, before any AWS call)', () => {
     expect({ code: members.code, stderr: members.stderr }).toEqual({ code: 2, stderr: 'c1-aws: --sync-resource-types: account_iam needs --global-aws-orgs-enabled, with Identity Center off or --global-aws-cross-account-iam-enabled\n' });
   });
 
+  test('access keys without the credential report they come from', async () => {
+    for (const args of [['--sync-secrets'], ['--sync-resource-types', 'access-key']]) {
+      const r = await sync(...args, '--credential-report=false');
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: 'c1-aws: --sync-secrets (access-key) reads the keys from the credential report: drop --credential-report=false\n' });
+    }
+  });
+
   test('--region is gone: baton-aws calls it --global-region', async () => {
     const r = await sync('--region', 'us-east-1');
     expect(r.code).toBe(2);
