@@ -55,7 +55,7 @@ const ACCESS: Omit<Case, 'command'>[] = [
   { flag: '--external-id', env: 'BATON_EXTERNAL_ID', values: COMMON.filter((v) => v !== 'x'.repeat(5000)).concat(['a', 'x'.repeat(1225)]) },
   { flag: '--session-name', env: 'BATON_SESSION_NAME', values: COMMON },
   { flag: '--session-duration', env: 'BATON_SESSION_DURATION', values: [...NUMBER_WRONG, '899', '43201'] },
-  { flag: '--region', env: 'BATON_GLOBAL_REGION', values: [...COMMON, 'US-EAST-1', 'us_east_1'] },
+  { flag: '--global-region', env: 'BATON_GLOBAL_REGION', values: [...COMMON, 'US-EAST-1', 'us_east_1'] },
   { flag: '--max-attempts', env: 'AWS_MAX_ATTEMPTS', values: [...NUMBER_WRONG, '0', '1000'] },
   { flag: '--retry-mode', values: ['legacy', ...SHELL] },
   { flag: '--global-aws-sso-region', env: 'BATON_GLOBAL_AWS_SSO_REGION', values: [...COMMON, 'US-EAST-1'] },
@@ -71,6 +71,12 @@ const CASES: Case[] = [
   // An empty list is "no groups listed" (the Terraform step passes join(",", [])), so '' and ' ' are not hostile here.
   { command: 'validate', flag: '--provisioning-group-arns', env: 'BATON_PROVISIONING_GROUP_ARNS', also: ['--provisioning'], values: [...COMMON.filter((v) => v.trim() !== ''), ...ARN_WRONG, 'arn:aws:iam::123456789012:group/a,arn:aws:iam::210987654321:group/b'] },
   { command: 'validate', flag: '--provisioning-group-path', env: 'BATON_PROVISIONING_GROUP_PATH', also: ['--provisioning'], values: [...COMMON, 'conductorone', '/conductorone', 'conductorone/'] },
+  // An empty list is baton-sdk's "every type", so '' and ' ' are not hostile here; a type whose feature is off is.
+  ...['validate', 'sync'].flatMap((command) => [
+    { command, flag: '--sync-resource-types', env: 'BATON_SYNC_RESOURCE_TYPES', values: [...COMMON.filter((v) => v.trim() !== ''), 'IAM_USER', 'iam_user,', ',', 'iam_user,,role', 'sso_user', 'account_iam', 'iam-user'] },
+    { command, flag: '--sync-secrets', env: 'BATON_SYNC_SECRETS', values: ['maybe', '', ...SHELL] },
+    { command, flag: '--sync-only-attached-policies', env: 'BATON_SYNC_ONLY_ATTACHED_POLICIES', values: ['maybe', ...SHELL] },
+  ]),
   { command: 'sync', flag: '--concurrency', values: [...NUMBER_WRONG, '0', '100000'] },
   { command: 'sync', flag: '--synced-at', values: [...SHELL, 'yesterday', '2026-13-45T00:00:00Z'] },
   { command: 'sync', flag: '--scim-endpoint', values: [...COMMON, 'http://scim.us-east-1.amazonaws.com/abc/scim/v2', 'https://evil.example.com/scim/v2'] },

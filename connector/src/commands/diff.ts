@@ -1,6 +1,7 @@
 /** `c1-aws diff old.json new.json`: grants added, removed and changed, by principal and entitlement. */
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors';
+import { ours } from './options';
 import { readSnapshot } from '../sync';
 import { diffSnapshots, formatDiff } from '../sync/diff';
 
@@ -10,7 +11,8 @@ export function register(program: Command): void {
     .description('Compare two sync snapshots: grants added, removed and changed, by principal and entitlement.')
     .argument('<old>', 'the earlier snapshot')
     .argument('<new>', 'the later snapshot')
-    .addOption(new Option('--json', 'print the changes as JSON'))
+    // A plain switch, not [bool]: an optional value would swallow the <old> snapshot after it.
+    .addOption(ours(new Option('--json', 'print the changes as JSON')))
     .action((oldFile: string, newFile: string, raw: { json?: boolean }) => {
       const load = (f: string) => {
         try {

@@ -10,7 +10,7 @@
  * assignment prints a note saying it is not scoped.
  */
 import { Command, Option } from 'commander';
-import { wholeNumber } from './parsers';
+import { bool, wholeNumber } from './parsers';
 import { createAwsContext, AwsContext } from '../aws';
 import { UsageError } from '../errors';
 import { visible } from '../text';
@@ -34,7 +34,7 @@ import {
   SCOPE_NOT_ASSIGNMENTS,
   targetRegion,
 } from '../provision';
-import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
+import { addAccessOptions, addFeatureOptions, ours, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
 
 interface RawProvisionOptions extends RawAccessOptions, RawFeatureOptions, FriendlyNames {
   entitlement?: string;
@@ -51,18 +51,21 @@ const seconds = wholeNumber(1, 3600, 'seconds');
 
 /** Adds the flags grant and revoke share. */
 export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command {
+  // baton-aws's flags first: --help lists the "Options:" group before the extensions.
+  addAccessOptions(cmd);
+  addFeatureOptions(cmd);
   cmd
-    .addOption(new Option('--entitlement <id>', 'entitlement id from a sync snapshot or ConductorOne (baton-aws\'s ids), e.g. group:<groupArn>:member, sso_group:<id>:member, <accountId>|<permissionSetArn>'))
-    .addOption(new Option('--principal-type <type>', 'resource type of the principal: iam_user, sso_user or sso_group'))
-    .addOption(new Option('--principal <id>', 'resource id of the principal from a sync snapshot (an IAM user ARN, an Identity Center user or group id)'));
-  if (verb === 'revoke') cmd.addOption(new Option('--grant <id>', 'grant id from a sync snapshot or ConductorOne, instead of the three above: grant:<sso_user|sso_group>:<id>:<accountId>|<permissionSetArn>, group:<groupArn>:member:iam_user:<userArn> (an Identity Center group membership\'s grant id names no group: give the three ids)'));
+    .addOption(ours(new Option('--entitlement <id>', 'entitlement id from a sync snapshot or ConductorOne (baton-aws\'s ids), e.g. group:<groupArn>:member, sso_group:<id>:member, <accountId>|<permissionSetArn>')))
+    .addOption(ours(new Option('--principal-type <type>', 'resource type of the principal: iam_user, sso_user or sso_group')))
+    .addOption(ours(new Option('--principal <id>', 'resource id of the principal from a sync snapshot (an IAM user ARN, an Identity Center user or group id)')));
+  if (verb === 'revoke') cmd.addOption(ours(new Option('--grant <id>', 'grant id from a sync snapshot or ConductorOne, instead of the three above: grant:<sso_user|sso_group>:<id>:<accountId>|<permissionSetArn>, group:<groupArn>:member:iam_user:<userArn> (an Identity Center group membership\'s grant id names no group: give the three ids)')));
   cmd
-    .addOption(new Option('--sso-user <name>', 'instead of ids: an Identity Center user by user name or email'))
-    .addOption(new Option('--sso-group <name>', 'instead of ids: an Identity Center group by display name (the group to join, or the assignment\'s principal)'))
-    .addOption(new Option('--account <id or name>', 'instead of ids: the account of a permission-set assignment'))
-    .addOption(new Option('--permission-set <name>', 'instead of ids: the permission set of an assignment'));
+    .addOption(ours(new Option('--sso-user <name>', 'instead of ids: an Identity Center user by user name or email')))
+    .addOption(ours(new Option('--sso-group <name>', 'instead of ids: an Identity Center group by display name (the group to join, or the assignment\'s principal)')))
+    .addOption(ours(new Option('--account <id or name>', 'instead of ids: the account of a permission-set assignment')))
+    .addOption(ours(new Option('--permission-set <name>', 'instead of ids: the permission set of an assignment')));
   cmd
-    .addOption(
+    .addOption(ours(
       new Option(
         '--allowed-groups <patterns>',
         'comma-separated group patterns; when set, EVERY group membership change (IAM or Identity Center, by id or by name) must match one of its own kind, ' +
@@ -73,12 +76,10 @@ export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command 
       ).env(
         'BATON_PROVISIONING_ALLOWED_GROUPS',
       ),
-    )
-    .addOption(new Option('--wait-timeout <seconds>', 'how long to wait for a permission-set assignment to finish').argParser(seconds).default(300))
-    .option('--dry-run', 'make the reads, then say which write calls would be made, without making them')
-    .option('--json', 'print the result as JSON on stdout');
-  addAccessOptions(cmd);
-  addFeatureOptions(cmd);
+    ))
+    .addOption(ours(new Option('--wait-timeout <seconds>', 'how long to wait for a permission-set assignment to finish').argParser(seconds).default(300)))
+    .addOption(ours(new Option('--dry-run [bool]', 'make the reads, then say which write calls would be made, without making them').argParser(bool)))
+    .addOption(ours(new Option('--json [bool]', 'print the result as JSON on stdout').argParser(bool)));
   return cmd;
 }
 

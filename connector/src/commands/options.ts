@@ -1,8 +1,9 @@
 /**
- * Flags shared by every command that talks to AWS. Names mirror baton-aws's where the concept is the same
- * (--role-arn, --external-id, --global-aws-orgs-enabled, ...); each is also read from BATON_<UPPER_SNAKE>, baton's
- * own convention, so a self-hosted baton-aws environment works as is. Secrets come from env or a file; argv works
- * but warns, since other processes can read it.
+ * Flags shared by every command that talks to AWS. A flag baton-aws (pkg/config/config.go) or baton-sdk
+ * (pkg/field/defaults.go) also has is spelled as they spell it, with their environment variable BATON_<UPPER_SNAKE>
+ * (baton-sdk's convention), so a self-hosted baton-aws environment works as is; every other flag is ours and says so
+ * in --help (`ours()`, the "c1-aws extensions" group). Secrets come from env or a file; argv works but warns, since
+ * other processes can read it.
  */
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { parseRoleArn } from '../grammar/arn';
 import { checkNumber, checkString } from '../grammar/check';
 import { checkExternalId } from '../grammar/external-id';
 import { UsageError } from '../errors';
-import type { Toggles } from '../policy/capabilities';
+import { allCapabilities, OPT_IN_RESOURCE_TYPES, resourceTypesFor, Toggle, Toggles } from '../policy/capabilities';
+import { RESOURCE_TYPES } from '../model/ids';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 
 import { bool, wholeNumber } from './parsers';
@@ -23,7 +25,7 @@ export interface RawAccessOptions {
   externalIdFile?: string;
   sessionName?: string;
   sessionDuration?: number;
-  region?: string;
+  globalRegion?: string;
   retryMode?: RetryMode;
   maxAttempts?: number;
   /**
@@ -40,6 +42,18 @@ export interface RawFeatureOptions {
   globalAwsCrossAccountIamEnabled?: boolean;
   iamAssumeRoleName?: string;
   provisioning?: boolean;
+  /** sync and validate only (addSyncSelectionOptions). */
+  syncSecrets?: boolean;
+  syncResourceTypes?: string;
+  syncOnlyAttachedPolicies?: boolean;
+}
+
+/** The --help group of the flags baton-aws and baton-sdk do not have. */
+export const EXTENSIONS_HELP_GROUP = 'c1-aws extensions (not in baton-aws):';
+
+/** Marks a flag as ours (baton-aws has no such flag): listed under EXTENSIONS_HELP_GROUP in --help. */
+export function ours(option: Option): Option {
+  return option.helpGroup(EXTENSIONS_HELP_GROUP);
 }
 
 /** baton-aws's default for --iam-assume-role-name: the role Organizations creates in the accounts it creates. */
@@ -53,12 +67,12 @@ export function addAccessOptions(cmd: Command): Command {
         'BATON_EXTERNAL_ID',
       ),
     )
-    .addOption(new Option('--external-id-file <path>', 'read the external ID from this file (trailing newline ignored)').env('BATON_EXTERNAL_ID_FILE'))
-    .addOption(new Option('--session-name <name>', 'role session name, shown in CloudTrail').env('BATON_SESSION_NAME').default('c1-aws-connector'))
-    .addOption(new Option('--session-duration <seconds>', 'assumed-role session length; refreshed before expiry').env('BATON_SESSION_DURATION').argParser(wholeNumber(900, 43200, 'seconds')).default(3600))
-    .addOption(new Option('--region <region>', 'region for STS and the global services').env('BATON_GLOBAL_REGION'))
-    .addOption(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).env('AWS_RETRY_MODE'))
-    .addOption(new Option('--max-attempts <n>', 'SDK attempts per call, first try included').env('AWS_MAX_ATTEMPTS').argParser(wholeNumber(1, 20)));
+    .addOption(ours(new Option('--external-id-file <path>', 'read the external ID from this file (trailing newline ignored)').env('BATON_EXTERNAL_ID_FILE')))
+    .addOption(ours(new Option('--session-name <name>', 'role session name, shown in CloudTrail').env('BATON_SESSION_NAME').default('c1-aws-connector')))
+    .addOption(ours(new Option('--session-duration <seconds>', 'assumed-role session length; refreshed before expiry').env('BATON_SESSION_DURATION').argParser(wholeNumber(900, 43200, 'seconds')).default(3600)))
+    .addOption(new Option('--global-region <region>', 'region for STS and the global services (baton-aws: "the region for the aws account")').env('BATON_GLOBAL_REGION'))
+    .addOption(ours(new Option('--retry-mode <mode>', 'SDK retry mode').choices(['adaptive', 'standard']).env('AWS_RETRY_MODE')))
+    .addOption(ours(new Option('--max-attempts <n>', 'SDK attempts per call, first try included').env('AWS_MAX_ATTEMPTS').argParser(wholeNumber(1, 20))));
 }
 
 export function addFeatureOptions(cmd: Command): Command {
@@ -79,7 +93,54 @@ export function addFeatureOptions(cmd: Command): Command {
         .env('BATON_IAM_ASSUME_ROLE_NAME')
         .default(DEFAULT_IAM_ASSUME_ROLE_NAME),
     )
-    .addOption(new Option('--provisioning [bool]', 'provisioning (grant/revoke) is enabled').env('BATON_PROVISIONING').argParser(bool));
+    // -p as baton-sdk's provisioningField (pkg/field/defaults.go).
+    .addOption(new Option('-p, --provisioning [bool]', 'provisioning (grant/revoke) is enabled').env('BATON_PROVISIONING').argParser(bool));
+}
+
+/**
+ * What to sync, on `sync` and `validate` (validate checks the permissions of what sync would read). --sync-secrets
+ * and --sync-only-attached-policies are baton-aws's (config.go), --sync-resource-types baton-sdk's
+ * (defaults.go, syncResourceTypeIDs).
+ */
+export function addSyncSelectionOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--sync-secrets [bool]', 'sync IAM access keys (access-key) from the credential report').env('BATON_SYNC_SECRETS').argParser(bool))
+    .addOption(
+      new Option(
+        '--sync-resource-types <ids>',
+        `comma-separated resource type ids: only these are synced, and naming an opt-in type (${Object.keys(OPT_IN_RESOURCE_TYPES).sort().join(', ')}) switches it on`,
+      ).env('BATON_SYNC_RESOURCE_TYPES'),
+    )
+    .addOption(
+      new Option('--sync-only-attached-policies [bool]', 'iam_policy resources only for managed policies attached to at least one user, group or role').env('BATON_SYNC_ONLY_ATTACHED_POLICIES').argParser(bool),
+    );
+}
+
+/** Every type id --sync-resource-types takes: the model's types and every type a capability serves. */
+export function knownResourceTypes(): string[] {
+  return [...new Set([...Object.keys(RESOURCE_TYPES), ...allCapabilities().flatMap((c) => c.resourceTypes)])].sort();
+}
+
+/** The flag that switches each feature toggle on, for messages. Opt-in toggles are switched on by naming their types. */
+const TOGGLE_FLAGS: Partial<Record<Toggle, string>> = {
+  organizations: '--global-aws-orgs-enabled',
+  identity_center: '--global-aws-sso-enabled',
+  member_accounts: '--global-aws-orgs-enabled, with Identity Center off or --global-aws-cross-account-iam-enabled',
+};
+
+/** Splits --sync-resource-types (baton-sdk: empty = every type); refuses an unknown id, naming it and the valid ones. */
+export function parseResourceTypes(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const known = knownResourceTypes();
+  const ids = value.split(',').map((v) => v.trim());
+  for (const id of ids) {
+    if (id === '') throw new UsageError('--sync-resource-types: an empty type id (between commas); give comma-separated ids');
+    if (!known.includes(id)) {
+      const shown = id.length > 40 ? `${id.slice(0, 40)}...` : id;
+      throw new UsageError(`--sync-resource-types: unknown resource type "${shown}"; valid: ${known.join(', ')}`);
+    }
+  }
+  return [...new Set(ids)].sort();
 }
 
 /** The member role as baton-aws builds its ARN: arn:<partition>:iam::<account>:role/<iamAssumeRoleName>. */
@@ -150,8 +211,8 @@ export function resolveAccess(raw: RawAccessOptions, assume: boolean): ResolvedA
     const err = checkNumber('assume_role_duration', raw.sessionDuration, '--session-duration');
     if (err) throw new UsageError(err);
   }
-  if (raw.region !== undefined) {
-    const err = checkString('region', raw.region, '--region');
+  if (raw.globalRegion !== undefined) {
+    const err = checkString('region', raw.globalRegion, '--global-region');
     if (err) throw new UsageError(err);
   }
   if (raw.maxAttempts !== undefined && (raw.maxAttempts < 1 || raw.maxAttempts > 20)) {
@@ -165,7 +226,7 @@ export function resolveAccess(raw: RawAccessOptions, assume: boolean): ResolvedA
     roleArn: raw.roleArn,
     externalId,
     access: {
-      region: raw.region,
+      region: raw.globalRegion,
       retryMode: raw.retryMode,
       maxAttempts: raw.maxAttempts,
       assume: assume
@@ -177,6 +238,12 @@ export function resolveAccess(raw: RawAccessOptions, assume: boolean): ResolvedA
 
 export interface ResolvedFeatures {
   toggles: Toggles;
+  /** The resource types sync writes: --sync-resource-types when given, else every type the toggles enable. */
+  resourceTypes: string[];
+  /** True when --sync-resource-types (BATON_SYNC_RESOURCE_TYPES) chose them: sync then writes only these. */
+  resourceTypesSelected: boolean;
+  /** --sync-only-attached-policies: iam_policy resources only for policies attached to a user, group or role. */
+  syncOnlyAttachedPolicies: boolean;
   ssoRegion: string;
   /** Set when member-account IAM is read (toggles.member_accounts). */
   memberRole?: MemberRole;
@@ -204,5 +271,28 @@ export function resolveFeatures(raw: RawFeatureOptions): ResolvedFeatures {
   // without member-account access (the module's enable_member_accounts = false) can still be validated and synced.
   const cross = raw.globalAwsCrossAccountIamEnabled;
   toggles.member_accounts = toggles.organizations && cross !== false && (!toggles.identity_center || cross === true);
-  return { toggles, ssoRegion, ...(toggles.member_accounts ? { memberRole } : {}) };
+  // baton-aws's --sync-secrets is its access-key type's switch.
+  if (raw.syncSecrets === true) toggles.access_keys = true;
+  const selected = parseResourceTypes(raw.syncResourceTypes);
+  // Naming an opt-in type asks for it (baton-sdk syncs exactly the named types).
+  for (const id of selected ?? []) if (OPT_IN_RESOURCE_TYPES[id]) toggles[OPT_IN_RESOURCE_TYPES[id]] = true;
+  const enabled = resourceTypesFor(toggles);
+  for (const id of selected ?? []) {
+    const servedBy = allCapabilities().filter((c) => c.resourceTypes.includes(id));
+    if (enabled.includes(id) || servedBy.length === 0) continue;
+    // The feature toggles missing for the capability that needs fewest of them; on a tie the more basic feature
+    // (account: Organizations, not Identity Center, which itself needs Organizations).
+    const rank = (ts: Toggle[]) => ts.length * 10 + Math.min(...ts.map((t) => Object.keys(TOGGLE_FLAGS).indexOf(t) >>> 0));
+    const missing = servedBy.map((c) => c.requires.filter((t) => toggles[t] !== true)).sort((a, b) => rank(a) - rank(b))[0] ?? [];
+    const flags = missing.map((t) => TOGGLE_FLAGS[t] ?? t);
+    throw new UsageError(`--sync-resource-types: ${id} needs ${flags.join(' and ') || 'a feature that is off'}`);
+  }
+  return {
+    toggles,
+    resourceTypes: selected ?? enabled,
+    resourceTypesSelected: selected !== undefined,
+    syncOnlyAttachedPolicies: raw.syncOnlyAttachedPolicies === true,
+    ssoRegion,
+    ...(toggles.member_accounts ? { memberRole } : {}),
+  };
 }

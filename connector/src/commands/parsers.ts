@@ -4,10 +4,15 @@
  */
 import { InvalidArgumentError } from 'commander';
 
-/** true/false and their usual spellings (1/0, yes/no, on/off). */
+/**
+ * true/false and their usual spellings (1/0, yes/no, on/off), for `[bool]` flags: `--flag` alone is true, and
+ * `--flag=false` and `--flag false` both give false (commander hands either value here). A leading `=` is dropped so
+ * that `-p=false` means what it means to baton's pflag (commander passes a short flag's value as "=false").
+ */
 export function bool(v: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(v)) return true;
-  if (/^(0|false|no|off)$/i.test(v)) return false;
+  const value = v.startsWith('=') ? v.slice(1) : v;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new InvalidArgumentError('expected true or false.');
 }
 

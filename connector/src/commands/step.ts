@@ -99,8 +99,12 @@ export function ownCredentialsSyncEnv(env: NodeJS.ProcessEnv): { env: NodeJS.Pro
   // baton-aws's rule: with Organizations on, member accounts are read when the flag says so or, unset, without Identity Center.
   const members = on(env.BATON_GLOBAL_AWS_ORGS_ENABLED) && (flag === undefined || flag === '' ? !on(env.BATON_GLOBAL_AWS_SSO_ENABLED) : on(flag));
   if (!members) return { env: ambient };
+  // The module lists account_iam in BATON_SYNC_RESOURCE_TYPES with member accounts on; sync refuses a type whose
+  // feature is off, so it leaves with them.
+  const types = env.BATON_SYNC_RESOURCE_TYPES;
+  const withoutMembers = types === undefined ? {} : { BATON_SYNC_RESOURCE_TYPES: types.split(',').filter((t) => t.trim() !== 'account_iam').join(',') };
   return {
-    env: { ...ambient, BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED: 'false' },
+    env: { ...ambient, BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED: 'false', ...withoutMembers },
     note: "member accounts are not synced with the deployer's own credentials (their roles trust only the ConductorOne role); validate checked them above",
   };
 }
@@ -148,7 +152,8 @@ export function register(program: Command): void {
         '  C1_SNAPSHOT_PATH  snapshot file sync writes (required with sync)',
         '  C1_REPORT         file sync\'s stderr is appended to (required with sync and BATON_EXTERNAL_ID)',
         '  BATON_*           passed to validate and sync as they are (see their --help), member accounts included:',
-        '                    BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED, BATON_IAM_ASSUME_ROLE_NAME, BATON_MEMBER_STACK_SET_NAME',
+        '                    BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED, BATON_IAM_ASSUME_ROLE_NAME, BATON_MEMBER_STACK_SET_NAME;',
+        '                    and what to sync: BATON_SYNC_SECRETS, BATON_SYNC_RESOURCE_TYPES',
         '',
         "Exit code: validate's when it fails or C1_SYNC_STEP=validate, else sync's; 2 for a bad step environment;",
         '1 when C1_REPORT cannot be opened (a symlink or a non-regular file is refused).',

@@ -14,7 +14,7 @@ import { SyncError } from '../sync/engine';
 import { createReporter } from '../sync/progress';
 import { visible } from '../text';
 import { checkScimEndpoint, checkScimToken, ScimConfig } from '../sync/aws/scim';
-import { addAccessOptions, addFeatureOptions, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
+import { addAccessOptions, addFeatureOptions, addSyncSelectionOptions, ours, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
 
 interface RawSyncOptions extends RawAccessOptions, RawFeatureOptions {
   output: string;
@@ -85,25 +85,32 @@ export function register(program: Command): void {
   const cmd = program.command('sync').description('Read IAM (and Organizations, Identity Center when enabled) and write a snapshot of resources, entitlements and grants.');
   addAccessOptions(cmd);
   addFeatureOptions(cmd);
+  addSyncSelectionOptions(cmd);
   cmd
-    .addOption(new Option('-o, --output <file>', 'snapshot file to write: atomically (temp file + rename), mode 0600, a symlink at the path replaced, never followed').makeOptionMandatory())
-    .addOption(new Option('--concurrency <n>', 'AWS calls in flight at once').env('BATON_SYNC_CONCURRENCY').argParser(concurrency).default(DEFAULT_CONCURRENCY))
+    .addOption(ours(new Option('-o, --output <file>', 'snapshot file to write: atomically (temp file + rename), mode 0600, a symlink at the path replaced, never followed').makeOptionMandatory()))
+    .addOption(ours(new Option('--concurrency <n>', 'AWS calls in flight at once').env('BATON_SYNC_CONCURRENCY').argParser(concurrency).default(DEFAULT_CONCURRENCY)))
     .addOption(
-      new Option('--assignment-strategy <how>', 'read Identity Center assignments per (account, permission set), per principal, or whichever needs fewer calls')
-        .choices(['auto', 'per-account', 'per-principal'])
-        .default('auto'),
+      ours(
+        new Option('--assignment-strategy <how>', 'read Identity Center assignments per (account, permission set), per principal, or whichever needs fewer calls')
+          .choices(['auto', 'per-account', 'per-principal'])
+          .default('auto'),
+      ),
     )
-    .addOption(new Option('--credential-report [bool]', "read IAM's credential report for passwords last used").env('BATON_SYNC_CREDENTIAL_REPORT').argParser(bool).default(true))
-    .addOption(new Option('--synced-at <time>', 'timestamp written into the snapshot instead of now (reproducible output)').env('BATON_SYNCED_AT').argParser(timestamp))
-    .addOption(new Option('--scim-endpoint <url>', "Identity Center's SCIM endpoint, for user status the Identity Store does not give").env('BATON_SCIM_ENDPOINT'))
-    .addOption(new Option('--scim-token-file <path>', 'read the SCIM bearer token from this file (or set BATON_SCIM_TOKEN)').env('BATON_SCIM_TOKEN_FILE'))
-    .addOption(new Option('--scim-allow-local [bool]', 'accept an http://127.0.0.1:<port>/ SCIM endpoint (tests and development only)').env('BATON_SCIM_ALLOW_LOCAL').argParser(bool).hideHelp())
-    .addOption(new Option('-q, --quiet', 'no progress output'))
-    .addOption(new Option('--json', 'print the summary as JSON on stdout'))
+    .addOption(ours(new Option('--credential-report [bool]', "read IAM's credential report for passwords last used").env('BATON_SYNC_CREDENTIAL_REPORT').argParser(bool).default(true)))
+    .addOption(ours(new Option('--synced-at <time>', 'timestamp written into the snapshot instead of now (reproducible output)').env('BATON_SYNCED_AT').argParser(timestamp)))
+    // SCIM: ConductorOne's v1 AWS integration reads user status from it; baton-aws dropped it (#104, 2026-02) since the
+    // Identity Store gives UserStatus. Ours for users the Identity Store gives none.
+    .addOption(ours(new Option('--scim-endpoint <url>', "Identity Center's SCIM endpoint, for user status the Identity Store does not give").env('BATON_SCIM_ENDPOINT')))
+    .addOption(ours(new Option('--scim-token-file <path>', 'read the SCIM bearer token from this file (or set BATON_SCIM_TOKEN)').env('BATON_SCIM_TOKEN_FILE')))
+    .addOption(ours(new Option('--scim-allow-local [bool]', 'accept an http://127.0.0.1:<port>/ SCIM endpoint (tests and development only)').env('BATON_SCIM_ALLOW_LOCAL').argParser(bool).hideHelp()))
+    .addOption(ours(new Option('-q, --quiet [bool]', 'no progress output').argParser(bool)))
+    .addOption(ours(new Option('--json [bool]', 'print the summary as JSON on stdout').argParser(bool)))
     .action(async (raw: RawSyncOptions) => {
       const assume = raw.roleArn !== undefined;
       const { access } = resolveAccess(raw, assume);
-      const { toggles, ssoRegion, memberRole } = resolveFeatures(raw);
+      const { toggles, ssoRegion, memberRole, resourceTypes, resourceTypesSelected, syncOnlyAttachedPolicies } = resolveFeatures(raw);
+      // Access keys come from the credential report (no per-user calls): refused rather than silently empty.
+      if (toggles.access_keys && raw.credentialReport === false) throw new UsageError('--sync-secrets (access-key) reads the keys from the credential report: drop --credential-report=false');
       const scim = resolveScim(raw);
       const ctx = createAwsContext({ ...access, ssoRegion });
       const reporter = createReporter({ quiet: raw.quiet === true || raw.json === true, tty: process.stderr.isTTY === true, calls: () => ctx.calls.count() });
@@ -118,6 +125,9 @@ export function register(program: Command): void {
           scim,
           syncedAt: raw.syncedAt,
           reporter,
+          ...(resourceTypesSelected ? { resourceTypes } : {}),
+          optIn: { policies: toggles.policies === true, access_keys: toggles.access_keys === true, permission_sets: toggles.permission_sets === true, organization_hierarchy: toggles.organization_hierarchy === true },
+          syncOnlyAttachedPolicies,
         });
         writeFileAtomic(raw.output, serializeSnapshot(result.snapshot));
         if (raw.json) {

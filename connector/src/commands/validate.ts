@@ -14,7 +14,7 @@ import { formatReport } from '../validate/report';
 import { runValidate } from '../validate/run';
 import type { ValidateConfig } from '../validate/types';
 import { GROUP_ARNS_FLAG, GROUP_PATH_FLAG, OptionSource, RawGroupScopeOptions, resolveGroupScope } from '../validate/group-scope';
-import { addAccessOptions, addFeatureOptions, DEFAULT_IAM_ASSUME_ROLE_NAME, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
+import { addAccessOptions, addFeatureOptions, addSyncSelectionOptions, ours, DEFAULT_IAM_ASSUME_ROLE_NAME, RawAccessOptions, RawFeatureOptions, resolveAccess, resolveFeatures } from './options';
 import defaults from '../../../modules/conductorone-aws-role/defaults.json';
 
 interface RawValidateOptions extends RawAccessOptions, RawFeatureOptions, RawGroupScopeOptions {
@@ -92,49 +92,50 @@ export function register(program: Command): void {
     );
   addAccessOptions(cmd);
   addFeatureOptions(cmd);
+  addSyncSelectionOptions(cmd);
   cmd
-    .addOption(
+    .addOption(ours(
       new Option(
         '--external-id-sha256 <hex,...>',
         "SHA-256 of the external ID, instead of the external ID itself; comma-separated with the digests of rotation IDs after it. With the external ID given too, these are the further IDs you own. Every sts:ExternalId value in the trust policy must be one of them",
       ).env(
         'BATON_EXTERNAL_ID_SHA256',
       ),
-    )
-    .addOption(new Option('--trusted-principal-arn <arn>', "ConductorOne's principal, the only one the trust policy may let in").env('BATON_TRUSTED_PRINCIPAL_ARN').default(defaults.trusted_principal_arn))
-    .addOption(new Option('--assume [bool]', 'also assume the role with the external ID and ask STS who we are').env('BATON_VALIDATE_ASSUME').argParser(bool))
-    .addOption(new Option('--assume-timeout <seconds>', 'keep retrying AccessDenied from AssumeRole this long (a new role takes time to propagate)').env('BATON_ASSUME_TIMEOUT').argParser(seconds).default(90))
-    .addOption(
+    ))
+    .addOption(ours(new Option('--trusted-principal-arn <arn>', "ConductorOne's principal, the only one the trust policy may let in").env('BATON_TRUSTED_PRINCIPAL_ARN').default(defaults.trusted_principal_arn)))
+    .addOption(ours(new Option('--assume [bool]', 'also assume the role with the external ID and ask STS who we are').env('BATON_VALIDATE_ASSUME').argParser(bool)))
+    .addOption(ours(new Option('--assume-timeout <seconds>', 'keep retrying AccessDenied from AssumeRole this long (a new role takes time to propagate)').env('BATON_ASSUME_TIMEOUT').argParser(seconds).default(90)))
+    .addOption(ours(
       new Option('--wait <seconds>', 'keep retrying NoSuchEntity/AccessDenied from iam:GetRole this long (a role created seconds ago may not be visible yet)')
         .env('BATON_VALIDATE_WAIT')
         .argParser(seconds)
         .default(0),
-    )
-    .addOption(
+    ))
+    .addOption(ours(
       new Option('--report <file>', 'also write the report to this file (e.g. when Terraform hides the output because the external ID is in the environment)').env(
         'BATON_VALIDATE_REPORT',
       ),
-    )
-    .addOption(
+    ))
+    .addOption(ours(
       new Option(`${GROUP_ARNS_FLAG} <arn,...>`, "with --provisioning: the IAM groups the role may change, comma-separated (the module's provisioning_group_arns)").env(
         'BATON_PROVISIONING_GROUP_ARNS',
       ),
-    )
-    .addOption(
+    ))
+    .addOption(ours(
       new Option(`${GROUP_PATH_FLAG} <path>`, `with --provisioning: the role may change the IAM groups under this path (the module's provisioning_group_path; default ${defaults.provisioning_group_path})`).env(
         'BATON_PROVISIONING_GROUP_PATH',
       ),
-    )
-    .addOption(
+    ))
+    .addOption(ours(
       new Option('--member-stack-set-name <name>', 'member accounts: the StackSet that deploys the member role (the module\'s member_stack_set_name)').env('BATON_MEMBER_STACK_SET_NAME').default(DEFAULT_MEMBER_STACK_SET_NAME),
-    )
-    .addOption(
+    ))
+    .addOption(ours(
       new Option('--member-inspect-role-name <name>', 'member accounts: the role the caller reads each member account through, to check the member role itself ("" = do not read; the role is then unverified)')
         .env('BATON_MEMBER_INSPECT_ROLE_NAME')
         .default(DEFAULT_MEMBER_INSPECT_ROLE_NAME),
-    )
-    .addOption(new Option('--member-provisioning [bool]', "member accounts: the member role also provisions IAM group membership (the module's enable_member_provisioning)").env('BATON_MEMBER_PROVISIONING').argParser(bool))
-    .addOption(new Option('--json [bool]', 'print the report as JSON (schema: connector/src/validate/report.schema.json)').env('BATON_VALIDATE_JSON').argParser(bool))
+    ))
+    .addOption(ours(new Option('--member-provisioning [bool]', "member accounts: the member role also provisions IAM group membership (the module's enable_member_provisioning)").env('BATON_MEMBER_PROVISIONING').argParser(bool)))
+    .addOption(ours(new Option('--json [bool]', 'print the report as JSON (schema: connector/src/validate/report.schema.json)').env('BATON_VALIDATE_JSON').argParser(bool)))
     .action(async (raw: RawValidateOptions) => {
       const config = resolveValidateConfig(raw, (name) => cmd.getOptionValueSource(name));
       const report = await runValidate(config);

@@ -23,6 +23,20 @@ export interface SnapshotDiff {
    * grants are not compared, since an absent grant there means "not read", not "revoked".
    */
   notCompared: string[];
+  /**
+   * Resource types one snapshot did not read (--sync-resource-types, source.resourceTypes) while the other did:
+   * grants on their entitlements are not compared, for the same reason. Absent when both read the same types.
+   */
+  typesNotCompared?: string[];
+}
+
+/** The types a snapshot read: its --sync-resource-types selection, or undefined for every type. */
+const readTypes = (s: Snapshot) => s.source.resourceTypes as string[] | undefined;
+
+/** The type of each grant's entitlement's resource, from the snapshot's own entitlements. */
+function grantType(s: Snapshot): (g: Grant) => string | undefined {
+  const types = new Map(s.entitlements.map((e) => [e.id, e.resource.resourceType as string]));
+  return (g) => types.get(g.entitlement);
 }
 
 function missingAccounts(s: Snapshot): string[] {
@@ -43,8 +57,14 @@ function describe(g: Grant, snaps: Snapshot[]): GrantChange {
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
   const notCompared = [...new Set([...missingAccounts(before), ...missingAccounts(after)])].sort();
   const compared = (g: Grant) => !notCompared.includes(grantAccount(g) ?? '');
-  before = { ...before, grants: before.grants.filter(compared) };
-  after = { ...after, grants: after.grants.filter(compared) };
+  // A type only one side read is absent on the other because it was not read, not because it was revoked.
+  const [readBefore, readAfter] = [readTypes(before), readTypes(after)];
+  const inBoth = (t: string | undefined) => t === undefined || ((readBefore?.includes(t) ?? true) && (readAfter?.includes(t) ?? true));
+  const seenTypes = [...before.entitlements, ...after.entitlements].map((e) => e.resource.resourceType as string);
+  const typesNotCompared = [...new Set(seenTypes.filter((t) => !inBoth(t)))].sort();
+  const [typeBefore, typeAfter] = [grantType(before), grantType(after)];
+  before = { ...before, grants: before.grants.filter((g) => compared(g) && inBoth(typeBefore(g))) };
+  after = { ...after, grants: after.grants.filter((g) => compared(g) && inBoth(typeAfter(g))) };
   const old = new Map(before.grants.map((g) => [g.id, g]));
   const now = new Map(after.grants.map((g) => [g.id, g]));
   const same = (a: Grant, b: Grant) => JSON.stringify([a.conditions, a.expandable]) === JSON.stringify([b.conditions, b.expandable]);
@@ -54,13 +74,16 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
     removed: before.grants.filter((g) => !now.has(g.id)).map((g) => describe(g, [before])).sort(order),
     changed: after.grants.filter((g) => old.has(g.id) && !same(old.get(g.id)!, g)).map((g) => describe(g, [after, before])).sort(order),
     notCompared,
+    ...(typesNotCompared.length ? { typesNotCompared } : {}),
   };
 }
 
 /** Human form: one block per principal, `+` added, `-` removed, `~` changed. Names and ids come from AWS: escaped. */
 export function formatDiff(d: SnapshotDiff): string {
   const rows = [...d.added.map((c) => ['+', c] as const), ...d.removed.map((c) => ['-', c] as const), ...d.changed.map((c) => ['~', c] as const)];
-  const skipped = d.notCompared.length ? `not compared (member accounts whose IAM a snapshot could not read): ${d.notCompared.join(', ')}\n` : '';
+  const skipped =
+    (d.notCompared.length ? `not compared (member accounts whose IAM a snapshot could not read): ${d.notCompared.join(', ')}\n` : '') +
+    (d.typesNotCompared?.length ? `not compared (resource types one snapshot did not read, --sync-resource-types): ${d.typesNotCompared.map(visible).join(', ')}\n` : '');
   if (rows.length === 0) return `no grant changes\n${skipped}`;
   const byPrincipal = new Map<string, (typeof rows)[number][]>();
   for (const r of rows) byPrincipal.set(r[1].principal, [...(byPrincipal.get(r[1].principal) ?? []), r]);

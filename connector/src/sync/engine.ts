@@ -22,6 +22,12 @@ export interface Phase<S> {
   /** What the caller lacks when this phase is denied, and what the snapshot leaves out then. */
   needs: string[];
   leftOut: string;
+  /**
+   * The resource types built from what this phase reads (directly, or through a later phase that needs it). With a
+   * type selection (RunSyncOptions.resourceTypes), a phase none of whose types is selected is not run: no calls.
+   * Absent: always run (who we are; a phase that feeds every type).
+   */
+  resourceTypes?: readonly string[];
   run(state: S, progress: PhaseProgress): Promise<void>;
 }
 
@@ -48,6 +54,16 @@ export interface RunSyncOptions<S> {
   source(state: S): Record<string, unknown>;
   syncedAt: string;
   reporter?: SyncReporter;
+  /**
+   * baton-sdk's --sync-resource-types: when given, only these types' resources, entitlements and grants are written,
+   * and phases that feed none of them are not run. Absent: every type.
+   */
+  resourceTypes?: readonly string[];
+}
+
+/** Whether a type is written under the selection (none = every type). */
+export function typeSelected(selection: readonly string[] | undefined, type: string): boolean {
+  return selection === undefined || selection.includes(type);
 }
 
 export class SyncError extends Error {
@@ -63,7 +79,9 @@ export class SyncError extends Error {
 export async function runSync<S>(opts: RunSyncOptions<S>): Promise<Snapshot> {
   const reporter = opts.reporter ?? SILENT_REPORTER;
   const warnings: SyncWarning[] = [];
+  const selection = opts.resourceTypes;
   for (const phase of opts.phases) {
+    if (selection && phase.resourceTypes && !phase.resourceTypes.some((t) => selection.includes(t))) continue;
     reporter.phaseStart(phase.name);
     let done = 0;
     const progress: PhaseProgress = {
@@ -95,13 +113,20 @@ export async function runSync<S>(opts: RunSyncOptions<S>): Promise<Snapshot> {
     warnings,
   };
   for (const s of opts.syncers) {
+    if (!typeSelected(selection, s.type.id)) continue;
     const batch = s.build(opts.state);
     warnings.push(...(batch.warnings ?? []));
-    if (batch.resources.length === 0) continue;
+    // A syncer writes its own type; should one hand back another's, the selection still holds for it.
+    const resources = batch.resources.filter((r) => typeSelected(selection, r.id.resourceType));
+    const entitlements = batch.entitlements.filter((e) => typeSelected(selection, e.resource.resourceType));
+    const kept = new Set(entitlements.map((e) => e.id));
+    const dropped = new Set(batch.entitlements.filter((e) => !kept.has(e.id)).map((e) => e.id));
+    const grants = batch.grants.filter((g) => !dropped.has(g.entitlement));
+    if (resources.length === 0) continue;
     snapshot.resourceTypes.push({ id: s.type.id, displayName: s.type.displayName, traits: [...s.type.traits] });
-    snapshot.resources.push(...batch.resources);
-    snapshot.entitlements.push(...batch.entitlements);
-    snapshot.grants.push(...batch.grants);
+    snapshot.resources.push(...resources);
+    snapshot.entitlements.push(...entitlements);
+    snapshot.grants.push(...grants);
   }
   return sortSnapshot(snapshot);
 }

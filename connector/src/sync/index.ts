@@ -27,6 +27,11 @@ export interface SyncOptions extends Partial<AwsPhaseOptions> {
   /** Timestamp written into the snapshot; injectable so two syncs can be compared byte for byte. */
   syncedAt?: string;
   reporter?: SyncReporter;
+  /**
+   * --sync-resource-types: only these types are written, and phases that feed none of them make no calls (the
+   * engine's filter, engine.ts). Absent: every type the options enable.
+   */
+  resourceTypes?: readonly string[];
 }
 
 export interface SyncResult {
@@ -55,6 +60,8 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     credentialReport: opts.credentialReport ?? true,
     // Member accounts are accounts of the organization: without Organizations there are none to read.
     memberAccounts: opts.organizations ? opts.memberAccounts : undefined,
+    optIn: opts.optIn ?? {},
+    syncOnlyAttachedPolicies: opts.syncOnlyAttachedPolicies ?? false,
   };
   const state: AwsSyncState = emptyState(ctx.ssoRegion);
   const snapshot = await runSync({
@@ -64,6 +71,7 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     isDenied: isAccessDenied,
     syncedAt: opts.syncedAt ?? new Date().toISOString(),
     reporter: opts.reporter,
+    resourceTypes: opts.resourceTypes,
     source: (s) => ({
       accountId: s.accountId,
       partition: s.partition,
@@ -72,6 +80,8 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
       organizationId: s.organization?.id,
       identityCenter: s.identityCenter ? { ...s.identityCenter, region: s.ssoRegion, assignmentStrategy: s.assignmentStrategy } : undefined,
       features: { organizations: phaseOpts.organizations, identityCenter: phaseOpts.identityCenter, scim: phaseOpts.scim !== undefined, memberAccounts: phaseOpts.memberAccounts !== undefined },
+      // The types read, when --sync-resource-types chose them: a type not listed was not read (absent, not empty).
+      ...(opts.resourceTypes ? { resourceTypes: [...opts.resourceTypes] } : {}),
       // Which member accounts' IAM the snapshot holds, and for the others why not (their data is missing, not empty).
       ...(s.memberAccounts ? { memberAccounts: s.memberAccounts.map((m) => ({ accountId: m.accountId, roleArn: m.roleArn, data: m.data, ...(m.reason ? { reason: m.reason } : {}) })) } : {}),
     }),

@@ -37,10 +37,10 @@ beforeAll(async () => {
 // Registered after useMoto's own afterAll (which stops moto), so nothing here may call moto.
 afterAll(() => proxy?.stop());
 
-async function sync(): Promise<{ snapshot: Snapshot; calls: Record<string, number> }> {
+async function sync(resourceTypes?: string[]): Promise<{ snapshot: Snapshot; calls: Record<string, number> }> {
   const ctx = managementCtx();
   try {
-    const r = await syncAws(ctx, { organizations: true, memberAccounts: { iamAssumeRoleName: MEMBER_ROLE_NAME }, concurrency: 4, syncedAt: '2026-01-01T00:00:00.000Z' });
+    const r = await syncAws(ctx, { organizations: true, memberAccounts: { iamAssumeRoleName: MEMBER_ROLE_NAME }, concurrency: 4, syncedAt: '2026-01-01T00:00:00.000Z', ...(resourceTypes ? { resourceTypes } : {}) });
     return { snapshot: r.snapshot, calls: r.stats.calls };
   } finally {
     ctx.destroy();
@@ -136,3 +136,18 @@ test('a failing management-account read still fails the sync (member accounts ar
     ctx.destroy();
   }
 }, 120_000);
+
+test('--sync-resource-types: a member-account type still reads every member account (through the account list); account alone assumes no member role', async () => {
+  const all = await sync();
+  const groups = await sync(['group']);
+  expect(groups.snapshot.resources).toEqual(all.snapshot.resources.filter((r) => r.id.resourceType === 'group'));
+  expect(groups.snapshot.resources.some((r) => estate.ready.some((a) => inAccount(r.id.resource, a)))).toBe(true);
+  expect(groups.calls['sts:AssumeRole']).toBe(all.calls['sts:AssumeRole']);
+  const accountIam = await sync(['account_iam']);
+  expect(accountIam.snapshot.resources).toEqual(all.snapshot.resources.filter((r) => r.id.resourceType === 'account_iam'));
+  // account: the account list, no IAM crawl, and only the management role's own AssumeRole.
+  const accounts = await sync(['account']);
+  expect(accounts.calls['organizations:ListAccounts']).toBeGreaterThan(0);
+  expect(accounts.calls['iam:GetAccountAuthorizationDetails']).toBeUndefined();
+  expect(accounts.calls['sts:AssumeRole'] ?? 0).toBeLessThan(all.calls['sts:AssumeRole']);
+});

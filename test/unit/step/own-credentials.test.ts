@@ -12,3 +12,11 @@ test('drops BATON_ROLE_ARN; member accounts off with a note when they were on', 
   expect(on.note).toMatch(/member accounts are not synced with the deployer's own credentials/);
   expect(ownCredentialsSyncEnv({ ...base, BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED: 'false' }).note).toBeUndefined();
 });
+
+test('account_iam leaves BATON_SYNC_RESOURCE_TYPES with the member accounts (sync would refuse it with them off)', () => {
+  const base = { BATON_GLOBAL_AWS_ORGS_ENABLED: 'true', BATON_SYNC_RESOURCE_TYPES: 'account,account_iam,group,iam_user,identity_provider,role' };
+  expect(ownCredentialsSyncEnv(base).env.BATON_SYNC_RESOURCE_TYPES).toBe('account,group,iam_user,identity_provider,role');
+  // Member accounts already off: the list is passed as it is.
+  expect(ownCredentialsSyncEnv({ ...base, BATON_GLOBAL_AWS_CROSS_ACCOUNT_IAM_ENABLED: 'false' }).env.BATON_SYNC_RESOURCE_TYPES).toBe(base.BATON_SYNC_RESOURCE_TYPES);
+  expect('BATON_SYNC_RESOURCE_TYPES' in ownCredentialsSyncEnv({ BATON_GLOBAL_AWS_ORGS_ENABLED: 'true' }).env).toBe(false);
+});

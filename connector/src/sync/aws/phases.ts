@@ -10,6 +10,7 @@ import { fetchOrganization } from './organizations';
 import { fetchScimStatus, ScimConfig } from './scim';
 import { fetchMemberAccounts } from './member-accounts';
 import type { AwsSyncState } from './state';
+import type { OptInToggle } from '../../policy/capabilities';
 
 export interface AwsPhaseOptions {
   organizations: boolean;
@@ -21,7 +22,21 @@ export interface AwsPhaseOptions {
   credentialReport: boolean;
   /** With Organizations: read every active member account's IAM through this role ([path/]name, baton-aws's form). */
   memberAccounts?: { iamAssumeRoleName: string; chain?: import('../../aws/context').ChainOptions };
+  /** The opt-in reads switched on (--sync-secrets, --sync-resource-types naming an opt-in type; absent = off). */
+  optIn?: Partial<Record<OptInToggle, boolean>>;
+  /** --sync-only-attached-policies: iam_policy only for managed policies attached to a user, group or role. */
+  syncOnlyAttachedPolicies?: boolean;
 }
+
+/**
+ * Which resource types each read feeds (Phase.resourceTypes: with --sync-resource-types, a phase feeding none of the
+ * selected types makes no calls). A phase lists every type whose builder reads its state, also through a later phase
+ * (Organizations' account list feeds the member accounts' IAM). The opt-in types are listed with the reads the
+ * contract puts them on (GetAccountAuthorizationDetails: iam_policy, inline_policy; the credential report: access-key).
+ */
+const IAM_TYPES = ['iam_user', 'group', 'role', 'iam_policy', 'inline_policy', 'access-key'];
+/** What one member account's reads feed (member-accounts.ts reads its IAM, aliases, providers and credential report). */
+const MEMBER_TYPES = ['account_iam', ...IAM_TYPES, 'identity_provider'];
 
 export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncState>[] {
   const phases: Phase<AwsSyncState>[] = [
@@ -31,14 +46,17 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       required: true,
       needs: ['iam:GetAccountAuthorizationDetails'],
       leftOut: 'everything',
+      resourceTypes: IAM_TYPES,
       run: (s, p) => iam.fetchAuthorizationDetails(ctx, s, p),
     },
-    { name: 'IAM account aliases', required: false, needs: ['iam:ListAccountAliases'], leftOut: 'the account aliases', run: (s) => iam.fetchAccountAliases(ctx, s) },
+    { name: 'IAM account aliases', required: false, needs: ['iam:ListAccountAliases'], leftOut: 'the account aliases', resourceTypes: ['account'], run: (s) => iam.fetchAccountAliases(ctx, s) },
     {
       name: 'IAM SAML providers',
       required: false,
       needs: ['iam:ListSAMLProviders'],
       leftOut: 'SAML providers and the role grants to them',
+      // role.ts tells a provider principal from an external one by these lists.
+      resourceTypes: ['identity_provider', 'role'],
       run: (s) => iam.fetchSamlProviders(ctx, s),
     },
     {
@@ -46,6 +64,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       required: false,
       needs: ['iam:ListOpenIDConnectProviders'],
       leftOut: 'OIDC providers and the role grants to them',
+      resourceTypes: ['identity_provider', 'role'],
       run: (s) => iam.fetchOidcProviders(ctx, s),
     },
   ];
@@ -55,6 +74,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       required: false,
       needs: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
       leftOut: "IAM users' password last used",
+      resourceTypes: ['iam_user', 'access-key'],
       run: (s) => iam.fetchCredentialReport(ctx, s),
     });
   }
@@ -64,6 +84,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       required: false,
       needs: ['organizations:DescribeOrganization', 'organizations:ListAccounts'],
       leftOut: "the organization's accounts (only the caller's account is synced)",
+      resourceTypes: ['account', 'organization', 'organizational_unit', ...(o.memberAccounts ? MEMBER_TYPES : [])],
       run: (s, p) => fetchOrganization(ctx, s, p),
     });
     if (o.memberAccounts) {
@@ -73,6 +94,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         required: false,
         needs: ['sts:AssumeRole on the member role of each account'],
         leftOut: "member accounts' IAM",
+        resourceTypes: MEMBER_TYPES,
         run: (s, p) => fetchMemberAccounts(ctx, s, p, { iamAssumeRoleName: m.iamAssumeRoleName, chain: m.chain, concurrency: o.concurrency, credentialReport: o.credentialReport }),
       });
     }
@@ -80,14 +102,15 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
   if (o.identityCenter) {
     const ifInstance = (run: Phase<AwsSyncState>['run']): Phase<AwsSyncState>['run'] => (s, p) => (s.identityCenter ? run(s, p) : Promise.resolve());
     phases.push(
-      { name: 'Identity Center instance', required: false, needs: ['sso:ListInstances'], leftOut: 'all Identity Center data', run: (s, p) => ic.fetchInstance(ctx, s, p) },
-      { name: 'Identity Center users', required: false, needs: ['identitystore:ListUsers'], leftOut: 'Identity Center users', run: ifInstance((s, p) => ic.fetchSsoUsers(ctx, s, p)) },
-      { name: 'Identity Center groups', required: false, needs: ['identitystore:ListGroups'], leftOut: 'Identity Center groups', run: ifInstance((s, p) => ic.fetchSsoGroups(ctx, s, p)) },
+      { name: 'Identity Center instance', required: false, needs: ['sso:ListInstances'], leftOut: 'all Identity Center data', resourceTypes: ['sso_user', 'sso_group', 'account', 'permission_set'], run: (s, p) => ic.fetchInstance(ctx, s, p) },
+      { name: 'Identity Center users', required: false, needs: ['identitystore:ListUsers'], leftOut: 'Identity Center users', resourceTypes: ['sso_user', 'sso_group', 'account'], run: ifInstance((s, p) => ic.fetchSsoUsers(ctx, s, p)) },
+      { name: 'Identity Center groups', required: false, needs: ['identitystore:ListGroups'], leftOut: 'Identity Center groups', resourceTypes: ['sso_group', 'account'], run: ifInstance((s, p) => ic.fetchSsoGroups(ctx, s, p)) },
       {
         name: 'Identity Center memberships',
         required: false,
         needs: ['identitystore:ListGroupMemberships'],
         leftOut: 'Identity Center group memberships',
+        resourceTypes: ['sso_group'],
         run: ifInstance((s, p) => ic.fetchSsoMemberships(ctx, s, p, o.concurrency)),
       },
       {
@@ -95,6 +118,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         required: false,
         needs: ['sso:ListPermissionSets', 'sso:DescribePermissionSet'],
         leftOut: 'permission sets (account entitlements) and assignments',
+        resourceTypes: ['account', 'permission_set'],
         run: ifInstance((s, p) => ic.fetchPermissionSets(ctx, s, p, o.concurrency)),
       },
       {
@@ -102,6 +126,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         required: false,
         needs: ['sso:ListPermissionSetsProvisionedToAccount', 'sso:ListAccountAssignments', 'sso:ListAccountAssignmentsForPrincipal'],
         leftOut: 'account assignments (permission-set grants)',
+        resourceTypes: ['account'],
         run: ifInstance((s, p) => ic.fetchAssignments(ctx, s, p, { concurrency: o.concurrency, strategy: o.assignmentStrategy })),
       },
     );
@@ -112,6 +137,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         required: false,
         needs: ['a valid SCIM bearer token'],
         leftOut: 'status of Identity Center users the Identity Store gives none',
+        resourceTypes: ['sso_user'],
         run: ifInstance((s, p) => fetchScimStatus(scim, s, p, o.concurrency)),
       });
     }

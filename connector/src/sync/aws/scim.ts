@@ -1,5 +1,6 @@
 /**
- * Identity Center's SCIM API, v1's source of user status: read only for users the Identity Store gave no
+ * Identity Center's SCIM API, the source of user status of ConductorOne's v1 AWS integration (a c1-aws extension:
+ * baton-aws dropped SCIM in #104, 2026-02, once ListUsers gave UserStatus): read only for users the Identity Store gave no
  * UserStatus, one GET /Users/<id> each (SCIM user ids are Identity Store user ids). The token is a bearer secret:
  * it goes in the Authorization header and nowhere else, never in messages.
  */
