@@ -111,6 +111,8 @@ export function register(program: Command): void {
         const result = await syncAws(ctx, {
           organizations: toggles.organizations,
           identityCenter: toggles.identity_center,
+          permissionSets: toggles.permission_sets === true,
+          organizationHierarchy: toggles.organization_hierarchy === true,
           ...(memberRole ? { memberAccounts: { iamAssumeRoleName: memberRole.iamAssumeRoleName } } : {}),
           concurrency: raw.concurrency,
           assignmentStrategy: raw.assignmentStrategy,

@@ -98,7 +98,8 @@ export async function runSync<S>(opts: RunSyncOptions<S>): Promise<Snapshot> {
     const batch = s.build(opts.state);
     warnings.push(...(batch.warnings ?? []));
     if (batch.resources.length === 0) continue;
-    snapshot.resourceTypes.push({ id: s.type.id, displayName: s.type.displayName, traits: [...s.type.traits] });
+    // Two syncers may share a type (inline_policy: IAM's and the permission sets'): listed once.
+    if (!snapshot.resourceTypes.some((t) => t.id === s.type.id)) snapshot.resourceTypes.push({ id: s.type.id, displayName: s.type.displayName, traits: [...s.type.traits] });
     snapshot.resources.push(...batch.resources);
     snapshot.entitlements.push(...batch.entitlements);
     snapshot.grants.push(...batch.grants);

@@ -15,6 +15,9 @@ import { identityProviderSyncer } from './resources/identity-provider';
 import { roleSyncer } from './resources/role';
 import { ssoGroupSyncer } from './resources/sso-group';
 import { ssoUserSyncer } from './resources/sso-user';
+import { organizationSyncer } from './resources/organization';
+import { organizationalUnitSyncer } from './resources/organizational-unit';
+import { permissionSetInlinePolicySyncer, permissionSetSyncer } from './resources/permission-set';
 import type { Snapshot } from './types';
 
 export * from './types';
@@ -42,6 +45,8 @@ export interface SyncResult {
 }
 
 export const SYNCERS = [accountSyncer, accountIamSyncer, iamUserSyncer, groupSyncer, roleSyncer, identityProviderSyncer, ssoUserSyncer, ssoGroupSyncer];
+/** The opt-in types of issue 13 (each yields nothing unless its toggle filled the state). */
+SYNCERS.push(permissionSetSyncer, permissionSetInlinePolicySyncer, organizationSyncer, organizationalUnitSyncer);
 
 export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<SyncResult> {
   const started = Date.now();
@@ -55,8 +60,13 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     credentialReport: opts.credentialReport ?? true,
     // Member accounts are accounts of the organization: without Organizations there are none to read.
     memberAccounts: opts.organizations ? opts.memberAccounts : undefined,
+    // Opt-in reads: permission sets need Identity Center, the hierarchy Organizations (capabilities.json requires).
+    permissionSets: (opts.identityCenter ?? false) && opts.permissionSets === true,
+    organizationHierarchy: (opts.organizations ?? false) && opts.organizationHierarchy === true,
   };
   const state: AwsSyncState = emptyState(ctx.ssoRegion);
+  // Present from the start, so permission sets are listed even when reading their policies is denied.
+  if (phaseOpts.permissionSets) state.permissionSetPolicies = new Map();
   const snapshot = await runSync({
     state,
     phases: awsPhases(ctx, phaseOpts),
@@ -71,7 +81,15 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
       accountAliases: s.aliases,
       organizationId: s.organization?.id,
       identityCenter: s.identityCenter ? { ...s.identityCenter, region: s.ssoRegion, assignmentStrategy: s.assignmentStrategy } : undefined,
-      features: { organizations: phaseOpts.organizations, identityCenter: phaseOpts.identityCenter, scim: phaseOpts.scim !== undefined, memberAccounts: phaseOpts.memberAccounts !== undefined },
+      features: {
+        organizations: phaseOpts.organizations,
+        identityCenter: phaseOpts.identityCenter,
+        scim: phaseOpts.scim !== undefined,
+        memberAccounts: phaseOpts.memberAccounts !== undefined,
+        // Only when on, so snapshots without the opt-in reads keep their bytes.
+        ...(phaseOpts.permissionSets ? { permissionSets: true } : {}),
+        ...(phaseOpts.organizationHierarchy ? { organizationHierarchy: true } : {}),
+      },
       // Which member accounts' IAM the snapshot holds, and for the others why not (their data is missing, not empty).
       ...(s.memberAccounts ? { memberAccounts: s.memberAccounts.map((m) => ({ accountId: m.accountId, roleArn: m.roleArn, data: m.data, ...(m.reason ? { reason: m.reason } : {}) })) } : {}),
     }),

@@ -9,6 +9,8 @@ import * as ic from './identity-center';
 import { fetchOrganization } from './organizations';
 import { fetchScimStatus, ScimConfig } from './scim';
 import { fetchMemberAccounts } from './member-accounts';
+import { fetchOrgHierarchy } from './org-hierarchy';
+import { fetchPermissionSetPolicies } from './permission-set-policies';
 import type { AwsSyncState } from './state';
 
 export interface AwsPhaseOptions {
@@ -16,6 +18,10 @@ export interface AwsPhaseOptions {
   identityCenter: boolean;
   concurrency: number;
   assignmentStrategy: ic.AssignmentStrategyChoice;
+  /** toggles.permission_sets (with Identity Center): each permission set's managed, customer-managed and inline policies. */
+  permissionSets?: boolean;
+  /** toggles.organization_hierarchy (with Organizations): the root, the OU tree and each account's parent. */
+  organizationHierarchy?: boolean;
   scim?: ScimConfig;
   /** Read the credential report (passwords last used); on by default. */
   credentialReport: boolean;
@@ -66,6 +72,15 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       leftOut: "the organization's accounts (only the caller's account is synced)",
       run: (s, p) => fetchOrganization(ctx, s, p),
     });
+    if (o.organizationHierarchy) {
+      phases.push({
+        name: 'Organizations hierarchy',
+        required: false,
+        needs: ['organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
+        leftOut: 'the organization root, OUs and account parents (accounts stay flat)',
+        run: (s, p) => fetchOrgHierarchy(ctx, s, p, o.concurrency),
+      });
+    }
     if (o.memberAccounts) {
       const m = o.memberAccounts;
       phases.push({
@@ -97,6 +112,17 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         leftOut: 'permission sets (account entitlements) and assignments',
         run: ifInstance((s, p) => ic.fetchPermissionSets(ctx, s, p, o.concurrency)),
       },
+      ...(o.permissionSets
+        ? [
+            {
+              name: 'Identity Center permission-set policies',
+              required: false,
+              needs: ['sso:ListManagedPoliciesInPermissionSet', 'sso:ListCustomerManagedPolicyReferencesInPermissionSet', 'sso:GetInlinePolicyForPermissionSet'],
+              leftOut: "permission sets' managed, customer-managed and inline policies",
+              run: ifInstance((s, p) => fetchPermissionSetPolicies(ctx, s, p, o.concurrency)),
+            },
+          ]
+        : []),
       {
         name: 'Identity Center assignments',
         required: false,
