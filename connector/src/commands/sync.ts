@@ -111,8 +111,6 @@ export function register(program: Command): void {
         const result = await syncAws(ctx, {
           organizations: toggles.organizations,
           identityCenter: toggles.identity_center,
-          permissionSets: toggles.permission_sets === true,
-          organizationHierarchy: toggles.organization_hierarchy === true,
           ...(memberRole ? { memberAccounts: { iamAssumeRoleName: memberRole.iamAssumeRoleName } } : {}),
           concurrency: raw.concurrency,
           assignmentStrategy: raw.assignmentStrategy,
@@ -120,6 +118,7 @@ export function register(program: Command): void {
           scim,
           syncedAt: raw.syncedAt,
           reporter,
+          optIn: { policies: toggles.policies === true, access_keys: toggles.access_keys === true, permission_sets: toggles.permission_sets === true, organization_hierarchy: toggles.organization_hierarchy === true },
         });
         writeFileAtomic(raw.output, serializeSnapshot(result.snapshot));
         if (raw.json) {

@@ -30,6 +30,11 @@ export interface SyncOptions extends Partial<AwsPhaseOptions> {
   /** Timestamp written into the snapshot; injectable so two syncs can be compared byte for byte. */
   syncedAt?: string;
   reporter?: SyncReporter;
+  /**
+   * --sync-resource-types: only these types are written, and phases that feed none of them make no calls (the
+   * engine's filter, engine.ts). Absent: every type the options enable.
+   */
+  resourceTypes?: readonly string[];
 }
 
 export interface SyncResult {
@@ -48,6 +53,9 @@ export const SYNCERS = [accountSyncer, accountIamSyncer, iamUserSyncer, groupSyn
 /** The opt-in types of issue 13 (each yields nothing unless its toggle filled the state). */
 SYNCERS.push(permissionSetSyncer, permissionSetInlinePolicySyncer, organizationSyncer, organizationalUnitSyncer);
 
+/** Whether a type is in the --sync-resource-types selection (none = every type). */
+const selected = (opts: SyncOptions, type: string) => opts.resourceTypes === undefined || opts.resourceTypes.includes(type);
+
 export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<SyncResult> {
   const started = Date.now();
   const before = ctx.calls.toJSON();
@@ -61,12 +69,18 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     // Member accounts are accounts of the organization: without Organizations there are none to read.
     memberAccounts: opts.organizations ? opts.memberAccounts : undefined,
     // Opt-in reads: permission sets need Identity Center, the hierarchy Organizations (capabilities.json requires).
-    permissionSets: (opts.identityCenter ?? false) && opts.permissionSets === true,
-    organizationHierarchy: (opts.organizations ?? false) && opts.organizationHierarchy === true,
+    // As baton-aws (account.go:206-221, connector.go:256-261): without the organization type there is no tree (OUs
+    // are crawled from the roots and accounts get no parent); without organizational_unit, only roots are parents.
+    optIn: {
+      ...opts.optIn,
+      permission_sets: (opts.identityCenter ?? false) && opts.optIn?.permission_sets === true,
+      organization_hierarchy: (opts.organizations ?? false) && opts.optIn?.organization_hierarchy === true && selected(opts, 'organization'),
+    },
+    organizationalUnits: selected(opts, 'organizational_unit'),
   };
   const state: AwsSyncState = emptyState(ctx.ssoRegion);
   // Present from the start, so permission sets are listed even when reading their policies is denied.
-  if (phaseOpts.permissionSets) state.permissionSetPolicies = new Map();
+  if (phaseOpts.optIn?.permission_sets) state.permissionSetPolicies = new Map();
   const snapshot = await runSync({
     state,
     phases: awsPhases(ctx, phaseOpts),
@@ -87,8 +101,8 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
         scim: phaseOpts.scim !== undefined,
         memberAccounts: phaseOpts.memberAccounts !== undefined,
         // Only when on, so snapshots without the opt-in reads keep their bytes.
-        ...(phaseOpts.permissionSets ? { permissionSets: true } : {}),
-        ...(phaseOpts.organizationHierarchy ? { organizationHierarchy: true } : {}),
+        ...(phaseOpts.optIn?.permission_sets ? { permissionSets: true } : {}),
+        ...(phaseOpts.optIn?.organization_hierarchy ? { organizationHierarchy: true } : {}),
       },
       // Which member accounts' IAM the snapshot holds, and for the others why not (their data is missing, not empty).
       ...(s.memberAccounts ? { memberAccounts: s.memberAccounts.map((m) => ({ accountId: m.accountId, roleArn: m.roleArn, data: m.data, ...(m.reason ? { reason: m.reason } : {}) })) } : {}),

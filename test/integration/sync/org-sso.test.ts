@@ -25,7 +25,7 @@ let moto: Moto;
 let estate: TestEstate;
 const ctxFor = () => createAwsContext({ credentials: MOTO_CREDENTIALS, region: 'us-east-1', maxAttempts: 1 });
 const BASE = { organizations: true, identityCenter: true, syncedAt: '2026-01-01T00:00:00.000Z' };
-const ON = { ...BASE, permissionSets: true, organizationHierarchy: true };
+const ON = { ...BASE, optIn: { permission_sets: true, organization_hierarchy: true } };
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 const NEW_ACTIONS = [
   'organizations:ListRoots',
@@ -170,16 +170,27 @@ test('calls: 1 ListRoots, one ListOrganizationalUnitsForParent and one ListAccou
 });
 
 test('each toggle alone reads only its own data', async () => {
-  const hierarchyOnly = await sync({ ...BASE, organizationHierarchy: true });
+  const hierarchyOnly = await sync({ ...BASE, optIn: { organization_hierarchy: true } });
   expect(byType(hierarchyOnly.snapshot, 'permission_set')).toEqual([]);
   expect(Object.keys(hierarchyOnly.stats.calls).filter((k) => k.startsWith('sso:') && NEW_ACTIONS.includes(k))).toEqual([]);
-  const setsOnly = await sync({ ...BASE, permissionSets: true });
+  const setsOnly = await sync({ ...BASE, optIn: { permission_sets: true } });
   expect(byType(setsOnly.snapshot, 'organizational_unit')).toEqual([]);
   expect(byType(setsOnly.snapshot, 'account').every((r) => r.parent === undefined)).toBe(true);
   expect(Object.keys(setsOnly.stats.calls).filter((k) => k.startsWith('organizations:') && NEW_ACTIONS.includes(k))).toEqual([]);
   // A toggle without its feature does nothing: permission sets need Identity Center, the hierarchy Organizations.
-  const iamOnly = await sync({ syncedAt: BASE.syncedAt, permissionSets: true, organizationHierarchy: true });
+  const iamOnly = await sync({ syncedAt: BASE.syncedAt, optIn: { permission_sets: true, organization_hierarchy: true } });
   expect(Object.keys(iamOnly.stats.calls).filter((k) => NEW_ACTIONS.includes(k))).toEqual([]);
+});
+
+test('a type selection without organizational_unit parents accounts to roots only; without organization, no tree (baton-aws account.go:206-221)', async () => {
+  const rootsOnly = await sync({ ...ON, resourceTypes: ['account', 'organization'] });
+  const parents = Object.fromEntries(byType(rootsOnly.snapshot, 'account').map((r) => [r.id.resource, r.parent]));
+  expect(parents).toEqual({ [estate.accountId]: { resourceType: 'organization', resource: root }, [estate.accounts.a]: undefined, [estate.accounts.b]: undefined });
+  expect(rootsOnly.stats.calls['organizations:ListOrganizationalUnitsForParent']).toBeUndefined();
+  expect(rootsOnly.stats.calls['organizations:ListAccountsForParent']).toBe(1);
+  const noRoot = await sync({ ...ON, resourceTypes: ['account', 'organizational_unit'] });
+  expect(byType(noRoot.snapshot, 'account').every((r) => r.parent === undefined)).toBe(true);
+  expect(Object.keys(noRoot.stats.calls).filter((k) => k.startsWith('organizations:') && NEW_ACTIONS.includes(k))).toEqual([]);
 });
 
 test('diff reports an account moved between OUs and a permission set gaining a managed policy', async () => {

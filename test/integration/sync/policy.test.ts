@@ -44,7 +44,7 @@ beforeAll(async () => {
   for (const assignmentStrategy of ['per-account', 'per-principal'] as const) {
     const ctx = createAwsContext({ credentials: MOTO_CREDENTIALS, region: 'us-east-1', maxAttempts: 1, assume: { roleArn: 'arn:aws:iam::123456789012:role/C1', externalId: 'e'.repeat(32) } });
     // With the opt-in permission-set and hierarchy reads (toggles.permission_sets, toggles.organization_hierarchy).
-    await syncAws(ctx, { organizations: true, identityCenter: true, assignmentStrategy, permissionSets: true, organizationHierarchy: true });
+    await syncAws(ctx, { organizations: true, identityCenter: true, assignmentStrategy, optIn: { permission_sets: true, organization_hierarchy: true } });
     for (const k of Object.keys(ctx.calls.toJSON())) called.add(k);
     ctx.destroy();
   }

@@ -75,7 +75,7 @@ test('a denied policy read is a warning; the permission sets are still synced', 
   sso.on(ListManagedPoliciesInPermissionSetCommand).rejects(awsError('AccessDeniedException', 400));
   const c = ctx();
   const s = stateWithSets();
-  const phase = awsPhases(c, { organizations: true, identityCenter: true, concurrency: 2, assignmentStrategy: 'auto', credentialReport: false, permissionSets: true }).find(
+  const phase = awsPhases(c, { organizations: true, identityCenter: true, concurrency: 2, assignmentStrategy: 'auto', credentialReport: false, optIn: { permission_sets: true } }).find(
     (p) => p.name === 'Identity Center permission-set policies',
   )!;
   const snap = await runSync({ state: s, phases: [phase], syncers: [permissionSetSyncer], isDenied: isAccessDenied, source: () => ({}), syncedAt: '2026-01-01T00:00:00.000Z' });
@@ -112,7 +112,7 @@ test('roots and OUs without a name are named by their id (baton-aws organization
     .resolves({ Accounts: [{ Id: '222222222222' }] });
   const c = ctx();
   const s = emptyState('us-east-1');
-  await fetchOrgHierarchy(c, s, progressWith([]), 2);
+  await fetchOrgHierarchy(c, s, progressWith([]), { concurrency: 2, units: true });
   expect(s.orgHierarchy!.roots).toEqual([{ id: 'r-abc1', name: 'r-abc1', arn: undefined }]);
   expect(s.orgHierarchy!.units.map((u) => [u.id, u.name, u.parent.resource])).toEqual([
     ['ou-abc1-1', 'ou-abc1-1', 'r-abc1'],
@@ -135,7 +135,7 @@ test('no organization: a warning and flat accounts, not a failed sync', async ()
   const c = ctx();
   const s = emptyState('us-east-1');
   const warnings: SyncWarning[] = [];
-  await fetchOrgHierarchy(c, s, progressWith(warnings), 2);
+  await fetchOrgHierarchy(c, s, progressWith(warnings), { concurrency: 2, units: true });
   expect(s.orgHierarchy).toBeUndefined();
   expect(warnings.map((w) => w.source)).toEqual(['organizations:ListRoots']);
   org.restore();

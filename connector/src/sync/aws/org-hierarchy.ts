@@ -22,7 +22,8 @@ async function allPages<T>(fetch: (token?: string) => Promise<{ items: T[]; next
   return all;
 }
 
-export async function fetchOrgHierarchy(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress, concurrency: number): Promise<void> {
+/** units false: roots only (the accounts directly under a root get it as parent; those in OUs get none). */
+export async function fetchOrgHierarchy(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress, o: { concurrency: number; units: boolean }): Promise<void> {
   let roots: OrgHierarchy['roots'];
   try {
     roots = await allPages(async (token) => {
@@ -39,8 +40,8 @@ export async function fetchOrgHierarchy(ctx: AwsContext, s: AwsSyncState, p: Pha
   let level: ResourceId[] = roots.map((r) => ({ resourceType: 'organization', resource: r.id }));
   while (level.length > 0) {
     p.total(h.roots.length + h.units.length);
-    const children = await mapLimit(level, concurrency, async (parent) => {
-      const units = await allPages(async (token) => {
+    const children = await mapLimit(level, o.concurrency, async (parent) => {
+      const units = !o.units ? [] : await allPages(async (token) => {
         const page = await ctx.organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.resource, NextToken: token }));
         return { next: page.NextToken, items: (page.OrganizationalUnits ?? []).map((u) => ({ id: u.Id!, name: u.Name || u.Id!, arn: u.Arn, parent })) };
       });

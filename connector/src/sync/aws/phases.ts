@@ -12,16 +12,20 @@ import { fetchMemberAccounts } from './member-accounts';
 import { fetchOrgHierarchy } from './org-hierarchy';
 import { fetchPermissionSetPolicies } from './permission-set-policies';
 import type { AwsSyncState } from './state';
+import type { OptInToggle } from '../../policy/capabilities';
 
 export interface AwsPhaseOptions {
   organizations: boolean;
   identityCenter: boolean;
   concurrency: number;
   assignmentStrategy: ic.AssignmentStrategyChoice;
-  /** toggles.permission_sets (with Identity Center): each permission set's managed, customer-managed and inline policies. */
-  permissionSets?: boolean;
-  /** toggles.organization_hierarchy (with Organizations): the root, the OU tree and each account's parent. */
-  organizationHierarchy?: boolean;
+  /**
+   * The opt-in reads switched on (absent = off). Here: permission_sets (with Identity Center: each permission set's
+   * managed, customer-managed and inline policies) and organization_hierarchy (with Organizations: roots, OUs, parents).
+   */
+  optIn?: Partial<Record<OptInToggle, boolean>>;
+  /** With organization_hierarchy: also the OUs (false when a type selection leaves organizational_unit out). */
+  organizationalUnits?: boolean;
   scim?: ScimConfig;
   /** Read the credential report (passwords last used); on by default. */
   credentialReport: boolean;
@@ -72,13 +76,13 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       leftOut: "the organization's accounts (only the caller's account is synced)",
       run: (s, p) => fetchOrganization(ctx, s, p),
     });
-    if (o.organizationHierarchy) {
+    if (o.optIn?.organization_hierarchy) {
       phases.push({
         name: 'Organizations hierarchy',
         required: false,
         needs: ['organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
         leftOut: 'the organization root, OUs and account parents (accounts stay flat)',
-        run: (s, p) => fetchOrgHierarchy(ctx, s, p, o.concurrency),
+        run: (s, p) => fetchOrgHierarchy(ctx, s, p, { concurrency: o.concurrency, units: o.organizationalUnits !== false }),
       });
     }
     if (o.memberAccounts) {
@@ -112,7 +116,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         leftOut: 'permission sets (account entitlements) and assignments',
         run: ifInstance((s, p) => ic.fetchPermissionSets(ctx, s, p, o.concurrency)),
       },
-      ...(o.permissionSets
+      ...(o.optIn?.permission_sets
         ? [
             {
               name: 'Identity Center permission-set policies',
