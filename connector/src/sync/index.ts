@@ -77,6 +77,7 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
       organization_hierarchy: (opts.organizations ?? false) && opts.optIn?.organization_hierarchy === true && selected(opts, 'organization'),
     },
     organizationalUnits: selected(opts, 'organizational_unit'),
+    permissionSetManagedPolicies: selected(opts, 'iam_policy'),
   };
   const state: AwsSyncState = emptyState(ctx.ssoRegion);
   // Present from the start, so permission sets are listed even when reading their policies is denied.

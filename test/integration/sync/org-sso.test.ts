@@ -193,6 +193,13 @@ test('a type selection without organizational_unit parents accounts to roots onl
   expect(Object.keys(noRoot.stats.calls).filter((k) => k.startsWith('organizations:') && NEW_ACTIONS.includes(k))).toEqual([]);
 });
 
+test('a type selection without iam_policy writes no managed-policy grants and skips their list (baton-aws connector.go:268)', async () => {
+  const { snapshot, stats } = await sync({ ...ON, resourceTypes: ['permission_set', 'inline_policy'] });
+  expect(snapshot.grants.filter((g) => g.principal.resourceType === 'permission_set').map((g) => g.entitlement)).toEqual([`inline_policy:${ps.Admin}::inline::inline:attached`]);
+  expect(stats.calls['sso:ListManagedPoliciesInPermissionSet']).toBeUndefined();
+  expect(stats.calls['sso:ListCustomerManagedPolicyReferencesInPermissionSet']).toBe(3);
+});
+
 test('diff reports an account moved between OUs and a permission set gaining a managed policy', async () => {
   const before = (await sync(ON)).snapshot;
   const ctx = ctxFor();

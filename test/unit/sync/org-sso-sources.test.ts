@@ -56,7 +56,7 @@ test('policy lists are read to the last page; a permission set deleted meanwhile
   const c = ctx();
   const s = stateWithSets();
   const warnings: SyncWarning[] = [];
-  await fetchPermissionSetPolicies(c, s, progressWith(warnings), 2);
+  await fetchPermissionSetPolicies(c, s, progressWith(warnings), { concurrency: 2, managed: true });
   expect(sso.commandCalls(ListManagedPoliciesInPermissionSetCommand).filter((x) => x.args[0].input.PermissionSetArn === ps1)).toHaveLength(2);
   expect([...s.permissionSetPolicies!.entries()]).toEqual([
     [ps1, { managed: [{ arn: 'arn:aws:iam::aws:policy/A', name: 'A' }, { arn: 'arn:aws:iam::aws:policy/job-function/B', name: 'B' }], customerManaged: [{ name: 'c', path: '/' }], inline: '' }],

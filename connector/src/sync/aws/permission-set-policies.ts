@@ -26,13 +26,14 @@ async function allPages<T>(fetch: (token?: string) => Promise<{ items: T[]; next
   return all;
 }
 
-export async function fetchPermissionSetPolicies(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress, concurrency: number): Promise<void> {
+/** managed false: skip the AWS-managed list (no grants to iam_policy are written then). */
+export async function fetchPermissionSetPolicies(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress, o: { concurrency: number; managed: boolean }): Promise<void> {
   if (!s.identityCenter) return;
   const InstanceArn = s.identityCenter.instanceArn;
   p.total(s.permissionSets.length);
-  const read = await mapLimit(s.permissionSets, concurrency, async ({ arn: PermissionSetArn }): Promise<[string, PermissionSetPolicies] | undefined> => {
+  const read = await mapLimit(s.permissionSets, o.concurrency, async ({ arn: PermissionSetArn }): Promise<[string, PermissionSetPolicies] | undefined> => {
     try {
-      const managed = await allPages(async (token) => {
+      const managed = !o.managed ? [] : await allPages(async (token) => {
         const page = await ctx.ssoAdmin.send(new ListManagedPoliciesInPermissionSetCommand({ InstanceArn, PermissionSetArn, MaxResults: 100, NextToken: token }));
         return { next: page.NextToken, items: (page.AttachedManagedPolicies ?? []).map((m) => ({ arn: m.Arn!, name: m.Name ?? m.Arn!.slice(m.Arn!.lastIndexOf('/') + 1) })) };
       });

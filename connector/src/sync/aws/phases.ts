@@ -24,6 +24,11 @@ export interface AwsPhaseOptions {
    * managed, customer-managed and inline policies) and organization_hierarchy (with Organizations: roots, OUs, parents).
    */
   optIn?: Partial<Record<OptInToggle, boolean>>;
+  /**
+   * With permission_sets: read each permission set's AWS-managed policies, for its grants to iam_policy (false when a
+   * type selection leaves iam_policy out: baton-aws then emits none, connector.go:268, permission_set.go:39).
+   */
+  permissionSetManagedPolicies?: boolean;
   /** With organization_hierarchy: also the OUs (false when a type selection leaves organizational_unit out). */
   organizationalUnits?: boolean;
   scim?: ScimConfig;
@@ -123,7 +128,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
               required: false,
               needs: ['sso:ListManagedPoliciesInPermissionSet', 'sso:ListCustomerManagedPolicyReferencesInPermissionSet', 'sso:GetInlinePolicyForPermissionSet'],
               leftOut: "permission sets' managed, customer-managed and inline policies",
-              run: ifInstance((s, p) => fetchPermissionSetPolicies(ctx, s, p, o.concurrency)),
+              run: ifInstance((s, p) => fetchPermissionSetPolicies(ctx, s, p, { concurrency: o.concurrency, managed: o.permissionSetManagedPolicies !== false })),
             },
           ]
         : []),

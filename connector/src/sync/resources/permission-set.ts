@@ -3,9 +3,9 @@
  * resource whose id is the bare permission-set ARN (pkg/connector/permission_set.go:27,102), no entitlements of its
  * own, and its policy composition as grants of each AWS-managed policy's iam_policy `attached` entitlement to the
  * permission set (permission_set.go:131-179): `iam_policy:<policyArn>:attached:permission_set:<permissionSetArn>`.
- * baton-aws emits those grants only when iam_policy is synced (connector.go:268); we emit them whenever permission
- * sets are synced, since they are the composition itself (without policy sync their entitlement is not in the
- * snapshot). Customer-managed policy references have no ARN at the permission-set level (baton-aws resolves them per
+ * As baton-aws (connector.go:268, permission_set.go:39), those grants are left out when a --sync-resource-types
+ * selection leaves iam_policy out; without a selection they are written even with policy sync off, when their
+ * entitlement is not in the snapshot (as baton-aws, whose iam_policy type is not opt-in). Customer-managed policy references have no ARN at the permission-set level (baton-aws resolves them per
  * account on its permission_set_assignment type, which c1-aws does not produce): they go in the profile.
  * The inline policy is an inline_policy child `<permissionSetArn>::inline::inline` (inline_policy.go:36,177-191).
  */
