@@ -73,7 +73,7 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     // are crawled from the roots and accounts get no parent); without organizational_unit, only roots are parents.
     optIn: {
       ...opts.optIn,
-      permission_sets: (opts.identityCenter ?? false) && opts.optIn?.permission_sets === true,
+      permission_sets: (opts.identityCenter ?? false) && opts.optIn?.permission_sets === true && selected(opts, 'permission_set'),
       organization_hierarchy: (opts.organizations ?? false) && opts.optIn?.organization_hierarchy === true && selected(opts, 'organization'),
     },
     organizationalUnits: selected(opts, 'organizational_unit'),

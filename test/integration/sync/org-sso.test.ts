@@ -198,6 +198,9 @@ test('a type selection without iam_policy writes no managed-policy grants and sk
   expect(snapshot.grants.filter((g) => g.principal.resourceType === 'permission_set').map((g) => g.entitlement)).toEqual([`inline_policy:${ps.Admin}::inline::inline:attached`]);
   expect(stats.calls['sso:ListManagedPoliciesInPermissionSet']).toBeUndefined();
   expect(stats.calls['sso:ListCustomerManagedPolicyReferencesInPermissionSet']).toBe(3);
+  // A selection without permission_set reads none of its policies, the toggle notwithstanding.
+  const without = await sync({ ...ON, resourceTypes: ['account', 'organization', 'organizational_unit'] });
+  expect(Object.keys(without.stats.calls).filter((k) => k.startsWith('sso:') && NEW_ACTIONS.includes(k))).toEqual([]);
 });
 
 test('diff reports an account moved between OUs and a permission set gaining a managed policy', async () => {
