@@ -21,6 +21,11 @@ export const RESOURCE_TYPES = {
   identity_provider: { id: 'identity_provider', displayName: 'Identity Provider', traits: ['app'] },
   sso_user: { id: 'sso_user', displayName: 'SSO User', traits: ['user'] },
   sso_group: { id: 'sso_group', displayName: 'SSO Group', traits: ['group'] },
+  iam_policy: { id: 'iam_policy', displayName: 'IAM Managed Policy', traits: ['role'] },
+  inline_policy: { id: 'inline_policy', displayName: 'Inline Policy', traits: ['role'] },
+  permission_set: { id: 'permission_set', displayName: 'Permission Set', traits: ['role'] },
+  organization: { id: 'organization', displayName: 'Organization Root', traits: [] },
+  organizational_unit: { id: 'organizational_unit', displayName: 'Organizational Unit', traits: [] },
 } as const;
 
 export type ResourceTypeId = keyof typeof RESOURCE_TYPES;

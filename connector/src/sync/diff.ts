@@ -13,6 +13,22 @@ export interface GrantChange {
   conditional: boolean;
 }
 
+/**
+ * A resource in both snapshots whose place or policy composition changed: an account or OU moved to another root/OU
+ * (`parent`), a permission set's customer-managed policy references, an inline policy's document. (A permission set
+ * gaining or losing a managed or inline policy is a grant change.)
+ */
+export interface ResourceChange {
+  resource: string;
+  resourceName: string;
+  field: 'parent' | (typeof WATCHED_PROFILE_KEYS)[number];
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Profile fields whose change is a change of access (the rest, names and dates, is not reported). */
+const WATCHED_PROFILE_KEYS = ['aws_customer_managed_policies', 'policy_document'] as const;
+
 export interface SnapshotDiff {
   added: GrantChange[];
   removed: GrantChange[];
@@ -23,6 +39,8 @@ export interface SnapshotDiff {
    * grants are not compared, since an absent grant there means "not read", not "revoked".
    */
   notCompared: string[];
+  /** Present when a resource moved or its policy composition changed (ResourceChange). */
+  resourceChanges?: ResourceChange[];
   /**
    * Resource types one snapshot did not read (--sync-resource-types, source.resourceTypes) while the other did:
    * grants on their entitlements are not compared, for the same reason. Absent when both read the same types.
@@ -37,6 +55,22 @@ const readTypes = (s: Snapshot) => s.source.resourceTypes as string[] | undefine
 function grantType(s: Snapshot): (g: Grant) => string | undefined {
   const types = new Map(s.entitlements.map((e) => [e.id, e.resource.resourceType as string]));
   return (g) => types.get(g.entitlement);
+}
+
+function resourceChanges(before: Snapshot, after: Snapshot): ResourceChange[] {
+  const old = new Map(before.resources.map((r) => [resourceKey(r.id), r]));
+  const out: ResourceChange[] = [];
+  for (const r of after.resources) {
+    const key = resourceKey(r.id);
+    const was = old.get(key);
+    if (!was) continue;
+    const parentOf = (x: typeof r) => (x.parent ? resourceKey(x.parent) : undefined);
+    if (parentOf(was) !== parentOf(r)) out.push({ resource: key, resourceName: r.displayName, field: 'parent', before: parentOf(was), after: parentOf(r) });
+    for (const k of WATCHED_PROFILE_KEYS) {
+      if (JSON.stringify(was.profile[k]) !== JSON.stringify(r.profile[k])) out.push({ resource: key, resourceName: r.displayName, field: k, before: was.profile[k], after: r.profile[k] });
+    }
+  }
+  return out.sort((a, b) => (a.resource + a.field < b.resource + b.field ? -1 : 1));
 }
 
 function missingAccounts(s: Snapshot): string[] {
@@ -69,12 +103,14 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
   const now = new Map(after.grants.map((g) => [g.id, g]));
   const same = (a: Grant, b: Grant) => JSON.stringify([a.conditions, a.expandable]) === JSON.stringify([b.conditions, b.expandable]);
   const order = (a: GrantChange, b: GrantChange) => (a.principal + a.entitlement < b.principal + b.entitlement ? -1 : 1);
+  const changedResources = resourceChanges(before, after);
   return {
     added: after.grants.filter((g) => !old.has(g.id)).map((g) => describe(g, [after])).sort(order),
     removed: before.grants.filter((g) => !now.has(g.id)).map((g) => describe(g, [before])).sort(order),
     changed: after.grants.filter((g) => old.has(g.id) && !same(old.get(g.id)!, g)).map((g) => describe(g, [after, before])).sort(order),
     notCompared,
     ...(typesNotCompared.length ? { typesNotCompared } : {}),
+    ...(changedResources.length ? { resourceChanges: changedResources } : {}),
   };
 }
 
@@ -84,7 +120,8 @@ export function formatDiff(d: SnapshotDiff): string {
   const skipped =
     (d.notCompared.length ? `not compared (member accounts whose IAM a snapshot could not read): ${d.notCompared.join(', ')}\n` : '') +
     (d.typesNotCompared?.length ? `not compared (resource types one snapshot did not read, --sync-resource-types): ${d.typesNotCompared.map(visible).join(', ')}\n` : '');
-  if (rows.length === 0) return `no grant changes\n${skipped}`;
+  const resources = formatResourceChanges(d.resourceChanges ?? []);
+  if (rows.length === 0) return `no grant changes\n${resources}${skipped}`;
   const byPrincipal = new Map<string, (typeof rows)[number][]>();
   for (const r of rows) byPrincipal.set(r[1].principal, [...(byPrincipal.get(r[1].principal) ?? []), r]);
   const out: string[] = [];
@@ -94,5 +131,16 @@ export function formatDiff(d: SnapshotDiff): string {
     for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) out.push(`  ${sign} ${visible(c.entitlementName)}${c.conditional ? ' (only under conditions)' : ''}  [${visible(c.entitlement)}]`);
   }
   out.push('', `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
-  return `${out.join('\n')}\n${skipped}`;
+  return `${out.join('\n')}\n${resources}${skipped}`;
+}
+
+const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+
+function formatResourceChanges(changes: ResourceChange[]): string {
+  return changes
+    .map((c) => {
+      const what = c.field === 'parent' ? 'moved' : c.field === 'policy_document' ? 'policy document changed' : 'customer-managed policies changed';
+      return `${visible(c.resourceName)} (${visible(c.resource)}) ${what}: ${visible(show(c.before))} -> ${visible(show(c.after))}\n`;
+    })
+    .join('');
 }

@@ -123,7 +123,8 @@ export async function runSync<S>(opts: RunSyncOptions<S>): Promise<Snapshot> {
     const dropped = new Set(batch.entitlements.filter((e) => !kept.has(e.id)).map((e) => e.id));
     const grants = batch.grants.filter((g) => !dropped.has(g.entitlement));
     if (resources.length === 0) continue;
-    snapshot.resourceTypes.push({ id: s.type.id, displayName: s.type.displayName, traits: [...s.type.traits] });
+    // Two syncers may share a type (inline_policy: IAM's and the permission sets'): listed once.
+    if (!snapshot.resourceTypes.some((t) => t.id === s.type.id)) snapshot.resourceTypes.push({ id: s.type.id, displayName: s.type.displayName, traits: [...s.type.traits] });
     snapshot.resources.push(...resources);
     snapshot.entitlements.push(...entitlements);
     snapshot.grants.push(...grants);

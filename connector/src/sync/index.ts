@@ -15,6 +15,9 @@ import { identityProviderSyncer } from './resources/identity-provider';
 import { roleSyncer } from './resources/role';
 import { ssoGroupSyncer } from './resources/sso-group';
 import { ssoUserSyncer } from './resources/sso-user';
+import { organizationSyncer } from './resources/organization';
+import { organizationalUnitSyncer } from './resources/organizational-unit';
+import { permissionSetInlinePolicySyncer, permissionSetSyncer } from './resources/permission-set';
 import type { Snapshot } from './types';
 
 export * from './types';
@@ -47,6 +50,11 @@ export interface SyncResult {
 }
 
 export const SYNCERS = [accountSyncer, accountIamSyncer, iamUserSyncer, groupSyncer, roleSyncer, identityProviderSyncer, ssoUserSyncer, ssoGroupSyncer];
+/** The opt-in types of issue 13 (each yields nothing unless its toggle filled the state). */
+SYNCERS.push(permissionSetSyncer, permissionSetInlinePolicySyncer, organizationSyncer, organizationalUnitSyncer);
+
+/** Whether a type is in the --sync-resource-types selection (none = every type). */
+const selected = (opts: SyncOptions, type: string) => opts.resourceTypes === undefined || opts.resourceTypes.includes(type);
 
 export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<SyncResult> {
   const started = Date.now();
@@ -60,10 +68,21 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     credentialReport: opts.credentialReport ?? true,
     // Member accounts are accounts of the organization: without Organizations there are none to read.
     memberAccounts: opts.organizations ? opts.memberAccounts : undefined,
-    optIn: opts.optIn ?? {},
     syncOnlyAttachedPolicies: opts.syncOnlyAttachedPolicies ?? false,
+    // Opt-in reads: permission sets need Identity Center, the hierarchy Organizations (capabilities.json requires).
+    // As baton-aws (account.go:206-221, connector.go:256-261): without the organization type there is no tree (OUs
+    // are crawled from the roots and accounts get no parent); without organizational_unit, only roots are parents.
+    optIn: {
+      ...opts.optIn,
+      permission_sets: (opts.identityCenter ?? false) && opts.optIn?.permission_sets === true && selected(opts, 'permission_set'),
+      organization_hierarchy: (opts.organizations ?? false) && opts.optIn?.organization_hierarchy === true && selected(opts, 'organization'),
+    },
+    organizationalUnits: selected(opts, 'organizational_unit'),
+    permissionSetManagedPolicies: selected(opts, 'iam_policy'),
   };
   const state: AwsSyncState = emptyState(ctx.ssoRegion);
+  // Present from the start, so permission sets are listed even when reading their policies is denied.
+  if (phaseOpts.optIn?.permission_sets) state.permissionSetPolicies = new Map();
   const snapshot = await runSync({
     state,
     phases: awsPhases(ctx, phaseOpts),
@@ -79,7 +98,15 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
       accountAliases: s.aliases,
       organizationId: s.organization?.id,
       identityCenter: s.identityCenter ? { ...s.identityCenter, region: s.ssoRegion, assignmentStrategy: s.assignmentStrategy } : undefined,
-      features: { organizations: phaseOpts.organizations, identityCenter: phaseOpts.identityCenter, scim: phaseOpts.scim !== undefined, memberAccounts: phaseOpts.memberAccounts !== undefined },
+      features: {
+        organizations: phaseOpts.organizations,
+        identityCenter: phaseOpts.identityCenter,
+        scim: phaseOpts.scim !== undefined,
+        memberAccounts: phaseOpts.memberAccounts !== undefined,
+        // Only when on, so snapshots without the opt-in reads keep their bytes.
+        ...(phaseOpts.optIn?.permission_sets ? { permissionSets: true } : {}),
+        ...(phaseOpts.optIn?.organization_hierarchy ? { organizationHierarchy: true } : {}),
+      },
       // The types read, when --sync-resource-types chose them: a type not listed was not read (absent, not empty).
       ...(opts.resourceTypes ? { resourceTypes: [...opts.resourceTypes] } : {}),
       // Which member accounts' IAM the snapshot holds, and for the others why not (their data is missing, not empty).

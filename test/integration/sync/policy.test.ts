@@ -19,7 +19,16 @@ const NEEDS_NO_ROLE_PERMISSION = new Set(['sts:GetCallerIdentity', 'sts:AssumeRo
 const STUB_ONLY_CALLS = ['sso:ListAccountsForProvisionedPermissionSet'];
 
 const CAPABILITY_OF: Record<string, CapabilityId> = { iam: 'iam_sync', organizations: 'organizations_sync', sso: 'identity_center_sync', identitystore: 'identity_center_sync' };
-const SYNC_CAPABILITIES: CapabilityId[] = ['iam_sync', 'organizations_sync', 'identity_center_sync'];
+/** The opt-in reads' actions belong to their own capability, not their service's base one. */
+const OPT_IN_CAPABILITY_OF: Record<string, CapabilityId> = {
+  'sso:ListManagedPoliciesInPermissionSet': 'permission_set_sync',
+  'sso:ListCustomerManagedPolicyReferencesInPermissionSet': 'permission_set_sync',
+  'sso:GetInlinePolicyForPermissionSet': 'permission_set_sync',
+  'organizations:ListRoots': 'organization_hierarchy_sync',
+  'organizations:ListOrganizationalUnitsForParent': 'organization_hierarchy_sync',
+  'organizations:ListAccountsForParent': 'organization_hierarchy_sync',
+};
+const SYNC_CAPABILITIES: CapabilityId[] = ['iam_sync', 'organizations_sync', 'identity_center_sync', 'permission_set_sync', 'organization_hierarchy_sync'];
 
 let moto: Moto;
 /** Every call c1-aws made here; syncCalls: those of sync alone. */
@@ -34,7 +43,8 @@ beforeAll(async () => {
   setup.destroy();
   for (const assignmentStrategy of ['per-account', 'per-principal'] as const) {
     const ctx = createAwsContext({ credentials: MOTO_CREDENTIALS, region: 'us-east-1', maxAttempts: 1, assume: { roleArn: 'arn:aws:iam::123456789012:role/C1', externalId: 'e'.repeat(32) } });
-    await syncAws(ctx, { organizations: true, identityCenter: true, assignmentStrategy });
+    // With the opt-in permission-set and hierarchy reads (toggles.permission_sets, toggles.organization_hierarchy).
+    await syncAws(ctx, { organizations: true, identityCenter: true, assignmentStrategy, optIn: { permission_sets: true, organization_hierarchy: true } });
     for (const k of Object.keys(ctx.calls.toJSON())) called.add(k);
     ctx.destroy();
   }
@@ -60,7 +70,7 @@ test('every call sync makes is in its capability document', () => {
   const stray: string[] = [];
   for (const action of syncCalls) {
     if (NEEDS_NO_ROLE_PERMISSION.has(action)) continue;
-    const cap = CAPABILITY_OF[action.split(':')[0]];
+    const cap = OPT_IN_CAPABILITY_OF[action] ?? CAPABILITY_OF[action.split(':')[0]];
     if (!cap || !capability(cap).actions.includes(action)) stray.push(action);
   }
   expect(stray).toEqual([]);

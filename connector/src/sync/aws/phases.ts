@@ -9,6 +9,8 @@ import * as ic from './identity-center';
 import { fetchOrganization } from './organizations';
 import { fetchScimStatus, ScimConfig } from './scim';
 import { fetchMemberAccounts } from './member-accounts';
+import { fetchOrgHierarchy } from './org-hierarchy';
+import { fetchPermissionSetPolicies } from './permission-set-policies';
 import type { AwsSyncState } from './state';
 import type { OptInToggle } from '../../policy/capabilities';
 
@@ -17,13 +19,23 @@ export interface AwsPhaseOptions {
   identityCenter: boolean;
   concurrency: number;
   assignmentStrategy: ic.AssignmentStrategyChoice;
+  /**
+   * The opt-in reads switched on (--sync-secrets, --sync-resource-types naming an opt-in type; absent = off). Here: permission_sets (with Identity Center: each permission set's
+   * managed, customer-managed and inline policies) and organization_hierarchy (with Organizations: roots, OUs, parents).
+   */
+  optIn?: Partial<Record<OptInToggle, boolean>>;
+  /**
+   * With permission_sets: read each permission set's AWS-managed policies, for its grants to iam_policy (false when a
+   * type selection leaves iam_policy out: baton-aws then emits none, connector.go:268, permission_set.go:39).
+   */
+  permissionSetManagedPolicies?: boolean;
+  /** With organization_hierarchy: also the OUs (false when a type selection leaves organizational_unit out). */
+  organizationalUnits?: boolean;
   scim?: ScimConfig;
   /** Read the credential report (passwords last used); on by default. */
   credentialReport: boolean;
   /** With Organizations: read every active member account's IAM through this role ([path/]name, baton-aws's form). */
   memberAccounts?: { iamAssumeRoleName: string; chain?: import('../../aws/context').ChainOptions };
-  /** The opt-in reads switched on (--sync-secrets, --sync-resource-types naming an opt-in type; absent = off). */
-  optIn?: Partial<Record<OptInToggle, boolean>>;
   /** --sync-only-attached-policies: iam_policy only for managed policies attached to a user, group or role. */
   syncOnlyAttachedPolicies?: boolean;
 }
@@ -87,6 +99,16 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       resourceTypes: ['account', 'organization', 'organizational_unit', ...(o.memberAccounts ? MEMBER_TYPES : [])],
       run: (s, p) => fetchOrganization(ctx, s, p),
     });
+    if (o.optIn?.organization_hierarchy) {
+      phases.push({
+        name: 'Organizations hierarchy',
+        required: false,
+        needs: ['organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'],
+        leftOut: 'the organization root, OUs and account parents (accounts stay flat)',
+        resourceTypes: ['organization', 'organizational_unit', 'account'],
+        run: (s, p) => fetchOrgHierarchy(ctx, s, p, { concurrency: o.concurrency, units: o.organizationalUnits !== false }),
+      });
+    }
     if (o.memberAccounts) {
       const m = o.memberAccounts;
       phases.push({
@@ -121,6 +143,18 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         resourceTypes: ['account', 'permission_set'],
         run: ifInstance((s, p) => ic.fetchPermissionSets(ctx, s, p, o.concurrency)),
       },
+      ...(o.optIn?.permission_sets
+        ? [
+            {
+              name: 'Identity Center permission-set policies',
+              required: false,
+              needs: ['sso:ListManagedPoliciesInPermissionSet', 'sso:ListCustomerManagedPolicyReferencesInPermissionSet', 'sso:GetInlinePolicyForPermissionSet'],
+              leftOut: "permission sets' managed, customer-managed and inline policies",
+              resourceTypes: ['permission_set', 'inline_policy'],
+              run: ifInstance((s, p) => fetchPermissionSetPolicies(ctx, s, p, { concurrency: o.concurrency, managed: o.permissionSetManagedPolicies !== false })),
+            },
+          ]
+        : []),
       {
         name: 'Identity Center assignments',
         required: false,

@@ -45,6 +45,22 @@ export interface PermissionSet {
   sessionDuration?: string;
 }
 
+/** A permission set's policies (ListManagedPolicies / ListCustomerManagedPolicyReferences / GetInlinePolicy...InPermissionSet). */
+export interface PermissionSetPolicies {
+  managed: { arn: string; name: string }[];
+  customerManaged: { name: string; path: string }[];
+  /** The inline policy document; empty when it has none. */
+  inline: string;
+}
+
+/** The organization's tree: roots, OUs (each with its parent) and each account's direct parent. */
+export interface OrgHierarchy {
+  roots: { id: string; name: string; arn?: string }[];
+  units: { id: string; name: string; arn?: string; parent: ResourceId }[];
+  /** account id -> its root or OU. */
+  accountParent: Map<string, ResourceId>;
+}
+
 export interface Assignment {
   accountId: string;
   permissionSetArn: string;
@@ -75,6 +91,10 @@ export interface AwsSyncState {
   permissionSets: PermissionSet[];
   assignments: Assignment[];
   assignmentStrategy?: 'per-account' | 'per-principal';
+  /** Set when permission sets are synced (toggles.permission_sets): permission-set ARN -> its policies, as read. */
+  permissionSetPolicies?: Map<string, PermissionSetPolicies>;
+  /** Set when the organization hierarchy was read (toggles.organization_hierarchy); absent: accounts stay flat. */
+  orgHierarchy?: OrgHierarchy;
   /** userId -> ENABLED / DISABLED from SCIM `active`, for users the Identity Store gave no status. */
   scimStatus: Map<string, string>;
   /** The parent of this state's IAM resources: the account (default) or, in a member account, its account_iam. */

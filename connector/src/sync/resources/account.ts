@@ -10,6 +10,7 @@ import type { ResourceTypeSyncer } from '../engine';
 import { AwsSyncState } from '../aws/state';
 import type { Entitlement, Grant, Resource, SyncWarning } from '../types';
 import { compact } from './common';
+import { accountParent } from './organization';
 
 export const accountSyncer: ResourceTypeSyncer<AwsSyncState> = {
   type: RESOURCE_TYPES.account,
@@ -20,6 +21,8 @@ export const accountSyncer: ResourceTypeSyncer<AwsSyncState> = {
     const resources = accounts.map(
       (a): Resource => ({
         id: { resourceType: 'account', resource: a.id },
+        // Its root or OU, with the organization hierarchy on (baton-aws's account parent, organization.go:233).
+        ...accountParent(s, a.id),
         displayName: a.name,
         profile: compact({
           aws_account_id: a.id,
