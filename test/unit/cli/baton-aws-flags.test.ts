@@ -250,7 +250,9 @@ describe('usage errors (exit 2, before any AWS call)', () => {
     expect((await sync('--sync-resource-types', 'sso_user')).stderr).toMatch(/sso_user needs --global-aws-sso-enabled\n/);
     expect((await sync('--global-aws-orgs-enabled', '--sync-resource-types', 'permission_set')).stderr).toMatch(/permission_set needs --global-aws-sso-enabled\n/);
     expect((await sync('--sync-resource-types', 'organization')).stderr).toMatch(/organization needs --global-aws-orgs-enabled\n/);
-    expect((await sync('--sync-resource-types', 'account')).stderr).toMatch(/account needs --global-aws-orgs-enabled\n/);
+    // account is not refused without Organizations: it is then the caller's own account (iam_sync's, our extension).
+    // The selection passes; the next check (the region) is what stops this run.
+    expect((await sync('--sync-resource-types', 'account', '--global-region', 'not a region')).stderr).toMatch(/^c1-aws: --global-region must be an AWS region name/);
     const members = await runMain(['validate', '--role-arn', 'arn:aws:iam::123456789012:role/C1', '--global-aws-orgs-enabled', '--global-aws-sso-enabled', '--sync-resource-types', 'account_iam'], { ...env, BATON_EXTERNAL_ID_SHA256: 'a'.repeat(64) });
     expect({ code: members.code, stderr: members.stderr }).toEqual({ code: 2, stderr: 'c1-aws: --sync-resource-types: account_iam needs --global-aws-orgs-enabled, with Identity Center off or --global-aws-cross-account-iam-enabled\n' });
   });
