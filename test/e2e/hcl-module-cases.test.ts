@@ -17,10 +17,12 @@
  * - valid/: accepted values, batched as for the invalid ones (the external IDs one instance each); the plan must pass.
  * When a configuration's plan does not come out exactly as expected, the cases it holds are planned again one by one
  * (one configuration and run each), so a failure still names its case, and only then pays a run per case.
+ * Every run gets the provider's schema from one shared provider process (harness/terraform.ts
+ * startMockProviderServer): the plans use mock providers only.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { tempDir, terraformAsync } from '../harness/terraform';
+import { SharedProvider, startMockProviderServer, tempDir, terraformAsync } from '../harness/terraform';
 import { COMBINATION_CASES, NUMBER_CASES, STRING_CASES } from '../fixtures/input-cases';
 import grammar from '../../modules/conductorone-aws-role/grammar.json';
 
@@ -207,7 +209,9 @@ async function planWrappers(work: string, wrappers: Record<string, Instance[]>):
   }
   const init = await tf(work, ['init', '-backend=false', '-input=false', '-no-color']);
   if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
-  const r = await tf(work, ['test', '-json', '-no-color']);
+  // Mock providers only: one shared provider process serves the schema to every run (the first init starts it).
+  provider ??= startMockProviderServer(work);
+  const r = await tf(work, ['test', '-json', '-no-color'], (await provider).env);
   const parsed = parseTestJson(r.stdout);
   if (parsed.status.size === 0) throw new Error(`terraform test produced no run results:\n${r.output}`);
   return { ...parsed, output: r.output };
@@ -277,6 +281,7 @@ function batchAccountsForAll(set: CaseSet, cases: Case[], status: string | undef
 }
 
 let work: string;
+let provider: Promise<SharedProvider> | undefined;
 const GENERATED = generateCases();
 let batched: Promise<Awaited<ReturnType<typeof planWrappers>>>;
 const aloneResults = new Map<CaseSet, Promise<Awaited<ReturnType<typeof planWrappers>>>>();
@@ -299,6 +304,13 @@ beforeAll(() => {
   const skip = (src: string) => !/[/\\](\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate[^/]*|tests)$/.test(src);
   cpSync(path.join(REPO, MODULE), path.join(work, MODULE), { recursive: true, filter: skip });
   batched = planWrappers(path.join(work, 'cases'), GENERATED.instances);
+});
+
+afterAll(async () => {
+  await provider?.then(
+    (p) => p.stop(),
+    () => undefined,
+  );
 });
 
 /** The errors that decide case `c`: from the batched plan when it accounts for its whole set, else from its own. */

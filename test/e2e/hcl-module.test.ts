@@ -10,7 +10,7 @@
  */
 import { cpSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RunResult, tempDir, terraformAsync } from '../harness/terraform';
+import { RunResult, SharedProvider, startMockProviderServer, tempDir, terraformAsync } from '../harness/terraform';
 import manifest from '../../modules/conductorone-aws-role/policies/capabilities.json';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -23,15 +23,10 @@ const EXAMPLES = [...APPLIED_EXAMPLES, ...FORMAT_ONLY_EXAMPLES];
 
 const tf = terraformAsync;
 
-async function initAndValidate(dir: string): Promise<RunResult> {
-  const init = await tf(dir, ['init', '-backend=false', '-input=false', '-no-color']);
-  if (init.code !== 0) return init;
-  return tf(dir, ['validate', '-no-color']);
-}
-
 let work: string;
 let moduleDir: string;
 const results: Record<string, Promise<RunResult>> = {};
+let provider: Promise<SharedProvider> | undefined;
 
 beforeAll(() => {
   work = tempDir('c1-hcl-module-');
@@ -42,8 +37,26 @@ beforeAll(() => {
 
   // Start everything now; the tests below await their own part.
   results.fmt = tf(work, ['fmt', '-check', '-recursive', '-diff', '-no-color', MODULE, 'examples']);
-  results.moduleValidate = initAndValidate(moduleDir);
-  results.moduleTest = results.moduleValidate.then((v) => (v.code === 0 ? tf(moduleDir, ['test', '-no-color']) : v));
+  results.moduleValidate = (async () => {
+    const init = await tf(moduleDir, ['init', '-backend=false', '-input=false', '-no-color']);
+    if (init.code !== 0) return init;
+    // The native tests use only mock providers: one shared provider process serves every run's schema.
+    provider = startMockProviderServer(moduleDir);
+    const env = await provider.then(
+      (p) => p.env,
+      (e: Error) => e,
+    );
+    if (env instanceof Error) return { code: -1, stdout: '', stderr: env.message, output: env.message };
+    return tf(moduleDir, ['validate', '-no-color'], env);
+  })();
+  results.moduleTest = results.moduleValidate.then(async (v) => (v.code === 0 ? tf(moduleDir, ['test', '-no-color'], (await provider!).env) : v));
+});
+
+afterAll(async () => {
+  await provider?.then(
+    (p) => p.stop(),
+    () => undefined,
+  );
 });
 
 test('terraform fmt -check -recursive: module, its tests and every example', async () => {
