@@ -8,7 +8,7 @@
  * Everything runs in a temp copy of modules/ and examples/ (same relative layout), so parallel runs never write
  * .terraform/ into the shared working tree. Independent Terraform processes run concurrently to stay fast.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RunResult, SharedProvider, startMockProviderServer, tempDir, terraformAsync } from '../harness/terraform';
 import manifest from '../../modules/conductorone-aws-role/policies/capabilities.json';
@@ -71,7 +71,22 @@ test('terraform init + validate: module', async () => {
   expect(r.code).toBe(0);
 });
 
-// ~60 runs, a provider start each (a few of them apply with the step's stand-in): minutes on a loaded machine.
+// The native tests share one provider process (startMockProviderServer), sound only while Terraform never configures
+// it: every test file mocks the AWS provider and none declares a real one, nor does the module.
+test('the native tests use mock providers only (they share one provider process)', () => {
+  const dir = path.join(REPO, MODULE, 'tests');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.tftest.hcl'));
+  expect(files.length).toBeGreaterThan(0);
+  for (const f of files) {
+    const text = readFileSync(path.join(dir, f), 'utf8');
+    expect({ file: f, mock: /^mock_provider\s+"aws"/m.test(text), real: /^provider\s+"aws"/m.test(text) }).toEqual({ file: f, mock: true, real: false });
+  }
+  for (const f of readdirSync(path.join(REPO, MODULE)).filter((n) => n.endsWith('.tf'))) {
+    expect({ file: f, real: /^provider\s+"aws"/m.test(readFileSync(path.join(REPO, MODULE, f), 'utf8')) }).toEqual({ file: f, real: false });
+  }
+});
+
+// ~75 runs, each asking the shared provider process for the schema (a few apply with the step's stand-in).
 test('terraform test: the module native tests pass (mock_provider, offline)', async () => {
   const r = await results.moduleTest;
   if (r.code !== 0) throw new Error(r.output);
