@@ -134,8 +134,9 @@ export interface SharedProvider {
  * Terraform starts the provider about twice per run block for its schema (the 700 MB binary builds every resource's
  * schema on start: ~0.45 s CPU each); attached to one long-lived process (TF_REATTACH_PROVIDERS, the provider's own
  * `-debug` mode) the runs only ask it for the schema. Only for mock providers: Terraform never configures the real
- * provider behind a mock, so the shared process holds no state. A configured provider (moto, regions, aliases) must
- * never be shared: every configuration would overwrite the one process's settings.
+ * provider behind a mock, so the shared process holds no state. A configured provider (moto) must never be shared:
+ * tried for one plan/apply at a time, the second ConfigureProvider in the same process already fails ("unable to add
+ * custom RootCAs HTTPClient"), and aliases would overwrite each other's settings.
  * The provider is started from `dir`'s init (the version its lock file selects), under a shell that kills it when
  * its stdin closes: on `stop()`, or when this process dies without stopping it (waited for, so its CPU time counts).
  */
