@@ -156,7 +156,7 @@ describe('examples/single-account against moto', () => {
   }, 240000);
 
   // Every other invalid external ID (too short for ConductorOne's principal, ...) is refused with this message by the
-  // same precondition: hcl-module.test.ts runs the whole table of input-cases.json through it.
+  // same precondition: hcl-module-cases.test.ts runs the whole table of input-cases.json through it.
   it('an invalid external ID fails at plan with the rule, without printing the value', () => {
     const bad = `bad value ${SECRET}`;
     const r = tf(['plan', '-input=false'], { TF_VAR_external_id: bad });

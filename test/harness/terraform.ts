@@ -3,9 +3,9 @@
  * one) into a temp dir, and sets TF_CLI_CONFIG_FILE only for the child processes; a machine without a mirror keeps
  * Terraform's normal registry install.
  */
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunResult, runAsync } from './process';
@@ -106,4 +106,74 @@ export function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** The hashicorp/aws provider binary `terraform init` installed in `dir` (its .terraform/providers). */
+export function installedAwsProvider(dir: string): string {
+  const base = path.join(dir, '.terraform', 'providers', 'registry.terraform.io', 'hashicorp', 'aws');
+  const found: string[] = [];
+  for (const version of existsSync(base) ? readdirSync(base) : []) {
+    for (const platform of readdirSync(path.join(base, version))) {
+      const p = path.join(base, version, platform);
+      found.push(...readdirSync(p).filter((f) => f.startsWith('terraform-provider-aws')).map((f) => path.join(p, f)));
+    }
+  }
+  if (found.length !== 1) throw new Error(`expected one hashicorp/aws provider under ${base} (run terraform init first), found ${found.length}`);
+  return found[0];
+}
+
+export interface SharedProvider {
+  /** TF_REATTACH_PROVIDERS for the terraform children that use it. */
+  env: NodeJS.ProcessEnv;
+  /** Ends the provider process; resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * One AWS provider process for every `terraform test` run of a test file that only uses `mock_provider "aws"`.
+ * Terraform starts the provider about twice per run block for its schema (the 700 MB binary builds every resource's
+ * schema on start: ~0.45 s CPU each); attached to one long-lived process (TF_REATTACH_PROVIDERS, the provider's own
+ * `-debug` mode) the runs only ask it for the schema. Only for mock providers: Terraform never configures the real
+ * provider behind a mock, so the shared process holds no state. A configured provider (moto) must never be shared:
+ * tried for one plan/apply at a time, the second ConfigureProvider in the same process already fails ("unable to add
+ * custom RootCAs HTTPClient"), and aliases would overwrite each other's settings.
+ * The provider is started from `dir`'s init (the version its lock file selects), under a shell that kills it when
+ * its stdin closes: on `stop()`, or when this process dies without stopping it (waited for, so its CPU time counts).
+ */
+export async function startMockProviderServer(dir: string): Promise<SharedProvider> {
+  const binary = installedAwsProvider(dir);
+  const child = spawn('sh', ['-c', '"$0" -debug </dev/null & p=$!; read -r _; kill "$p" 2>/dev/null; wait "$p"', binary], {
+    env: { ...process.env, ...terraformEnv() },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const reattach = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the AWS provider did not start in debug mode:\n${out}`)), 120000);
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /TF_REATTACH_PROVIDERS='(\{.*\})'/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the AWS provider exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  // The children's env must name exactly this provider: JSON.parse checks the shape before anyone relies on it.
+  const address = Object.keys(JSON.parse(reattach) as Record<string, unknown>);
+  if (address.join() !== 'registry.terraform.io/hashicorp/aws') throw new Error(`unexpected reattach config: ${reattach}`);
+  return {
+    env: { TF_REATTACH_PROVIDERS: reattach },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.on('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
 }

@@ -3,7 +3,7 @@
  * values. Each must be refused with exit code 2 and a message naming the flag, before any AWS call (the endpoint is
  * a loopback server that counts requests) and without reaching a shell (the shell payloads would create a marker
  * file). Terraform inputs of the module and the stacks get the same treatment from test/fixtures/input-cases.json in
- * test/e2e/hcl-module.test.ts and test/unit/stacks/variable-validation.test.ts.
+ * test/e2e/hcl-module-cases.test.ts and test/unit/stacks/variable-validation.test.ts.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';

@@ -42,6 +42,12 @@ run "group_path_scope" {
     condition     = jsondecode(aws_iam_role_policy.this["iam_provisioning"].policy).Statement[0].Resource == ["arn:aws:iam::111111111111:group/conductorone/*"]
     error_message = "A group path narrows the statement to the groups under it."
   }
+  # The guard touches only the scoped statement: IAM sync still reads every group and role, although its
+  # ReadIamGroupsAndRoles statement names the same group/* resource the provisioning file does.
+  assert {
+    condition     = contains(jsondecode(aws_iam_role_policy.this["iam_sync"].policy).Statement[1].Resource, "arn:aws:iam::111111111111:group/*")
+    error_message = "iam_sync keeps its own resources."
+  }
 }
 
 run "group_list_scope" {
@@ -116,18 +122,5 @@ run "scoped_statements_by_sid_arns" {
       ]
     ]))
     error_message = "Exactly the statements named in scoped_statements get provisioning_group_arns; every other statement is unchanged."
-  }
-}
-
-# The guard touches only the scoped statement: IAM sync still reads every group and role, although its
-# ReadIamGroupsAndRoles statement names the same group/* resource the provisioning file does.
-run "sync_statements_untouched" {
-  command = plan
-  variables {
-    provisioning_group_path = "/conductorone/"
-  }
-  assert {
-    condition     = contains(jsondecode(aws_iam_role_policy.this["iam_sync"].policy).Statement[1].Resource, "arn:aws:iam::111111111111:group/*")
-    error_message = "iam_sync keeps its own resources."
   }
 }
