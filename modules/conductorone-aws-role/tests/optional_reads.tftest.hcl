@@ -75,7 +75,7 @@ run "step_with_access_keys" {
   variables {
     sync_step              = "validate"
     enable_access_key_sync = true
-    connector_command      = ["sh", abspath("tests/optional-reads-stand-in.sh"), "true", "access-key,group,iam_user,identity_provider,role"]
+    connector_command      = ["sh", abspath("tests/optional-reads-stand-in.sh"), "true", "access-key,account,group,iam_user,identity_provider,role"]
   }
   assert {
     condition     = length(terraform_data.sync_step) == 1
