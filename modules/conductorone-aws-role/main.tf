@@ -205,10 +205,18 @@ locals {
   root_id       = try(data.aws_organizations_organization.this[0].roots[0].id, "")
   member_ou_ids = var.enable_member_accounts ? (var.member_account_targets.organizational_unit_ids != null ? var.member_account_targets.organizational_unit_ids : [local.root_id]) : []
 
-  # The member role's policies: the same capability documents as this role's (iam_sync; iam_provisioning when asked),
-  # with CloudFormation's pseudo parameters where the documents hold ${partition} and ${account_id}, so each member
-  # account's stack fills in its own partition and account (Fn::Sub).
-  member_capability_ids = concat(["iam_sync"], var.enable_member_provisioning ? ["iam_provisioning"] : [])
+  # The member role's policies: the same capability documents as this role's (iam_sync; iam_provisioning when asked;
+  # the optional reads of policies and access keys when switched on, because ConductorOne's connector reads member
+  # accounts' policies and keys with per-principal calls through the member role: pkg/connector/iam_policy.go:138,
+  # inline_policy.go:82, secrets.go:55 at baton-aws 2156bebe), with CloudFormation's pseudo parameters where the
+  # documents hold ${partition} and ${account_id}, so each member account's stack fills in its own partition and
+  # account (Fn::Sub). Permission sets and the hierarchy live in the management account only.
+  member_capability_ids = concat(
+    ["iam_sync"],
+    var.enable_member_provisioning ? ["iam_provisioning"] : [],
+    var.enable_policy_sync ? ["policy_sync"] : [],
+    var.enable_access_key_sync ? ["access_key_sync"] : [],
+  )
   member_document_variables = merge(local.document_variables, {
     partition  = "$${AWS::Partition}"
     account_id = "$${AWS::AccountId}"
@@ -238,6 +246,10 @@ locals {
       })
     }
   ]
+  # IAM counts the member role's inline policies together, as this role's. Measured on the template's documents, whose
+  # Fn::Sub wrappers and pseudo parameters (17 characters) are longer than what each stack fills in (a partition, a
+  # 12-digit account): an upper bound of the size in every member account.
+  member_policies_size = sum(concat([0], [for p in local.member_policies : length(jsonencode(p.PolicyDocument))]))
   # Only Resource goes through Fn::Sub: a placeholder anywhere else would reach IAM unfilled (refused by a
   # precondition of the stack set).
   member_unfilled = [
@@ -329,6 +341,11 @@ resource "aws_cloudformation_stack_set" "member" {
     precondition {
       condition     = contains(try(local.organization.aws_service_access_principals, []), local.stack_set_trusted_access)
       error_message = "enable_member_accounts needs trusted access for CloudFormation StackSets in organization ${try(local.organization.id, "unknown")} (${local.stack_set_trusted_access} is not among its enabled services), or the StackSet cannot deploy into member accounts. Activate it once from the management account: CloudFormation console > StackSets > \"Activate trusted access\", or `aws cloudformation activate-organizations-access`; then plan again. Or set enable_member_accounts = false."
+    }
+
+    precondition {
+      condition     = local.member_policies_size < local.policies_limit
+      error_message = "The member role's inline policies (${join(", ", local.member_capability_ids)}) total up to ${local.member_policies_size} characters; IAM allows fewer than ${local.policies_limit} per role. Shorten provisioning_group_path or turn off enable_member_provisioning, enable_policy_sync or enable_access_key_sync."
     }
 
     precondition {

@@ -7,6 +7,10 @@
  *   - the planned deployment targets of an account filter (moto cannot show its effect, see below);
  *   - apply (step on), then every member account read back through OrganizationAccountAccessRole with the SDK: the
  *     member role is in exactly the targeted accounts, with its trust and policies;
+ *   - the example's module call gets enable_policy_sync and enable_access_key_sync through an override file
+ *     (OPTIONAL_READS_OVERRIDE: Terraform merges it into the module block; the example itself is unchanged), so the
+ *     member roles must hold those reads too (ConductorOne's connector reads member accounts' policies and keys
+ *     through them) and the step validates with BATON_SYNC_SECRETS / BATON_SYNC_RESOURCE_TYPES set;
  *   - a second plan that differs only in the stack set attributes moto does not return (named below);
  *   - destroy: no member role, no stack set, the management account's IAM as before.
  */
@@ -43,6 +47,18 @@ const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
  * plan wants to set them again. moto's gap, not the module's; every other attribute must be unchanged.
  */
 const MOTO_UNRETURNED_STACK_SET_ATTRIBUTES = ['auto_deployment', 'capabilities', 'managed_execution'];
+
+/**
+ * Two optional reads switched on for the whole run. moto 5.2.1's UpdateStackSet does not redeploy the instances'
+ * template, so a later switch could not be seen in the member accounts: the reads are on from the first apply.
+ */
+const OPTIONAL_READS_OVERRIDE = `module "conductorone_role" {
+  enable_policy_sync     = true
+  enable_access_key_sync = true
+}
+`;
+/** The member role's capabilities with those switches: the module's member_capability_ids. */
+const MEMBER_CAPABILITIES = ['iam_sync', 'policy_sync', 'access_key_sync'] as const;
 
 const moto = useMoto({ resetBeforeEach: false });
 let aws: AwsContext;
@@ -160,7 +176,12 @@ beforeAll(async () => {
   // validate (rightly) finds no readable policy in the member roles. The step then judges the member accounts from
   // the StackSet's instances alone (BATON_MEMBER_INSPECT_ROLE_NAME empty: no role read through the inspect role);
   // the roles' trust and policies are read back with the SDK below instead.
-  root = await prepareRoot(moto, { example: 'examples/organization-member-accounts', externalId: SECRET, env: { BATON_MEMBER_INSPECT_ROLE_NAME: '' } });
+  root = await prepareRoot(moto, {
+    example: 'examples/organization-member-accounts',
+    externalId: SECRET,
+    env: { BATON_MEMBER_INSPECT_ROLE_NAME: '' },
+    files: { 'optional_reads_override.tf': OPTIONAL_READS_OVERRIDE },
+  });
 }, 180000);
 afterAll(() => {
   aws?.destroy();
@@ -250,8 +271,9 @@ describe('trusted access on', () => {
           Statement: [{ Effect: 'Allow', Principal: { AWS: MANAGEMENT_ROLE_ARN }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } } }],
         },
       });
-      // IAM sync only (enable_member_provisioning is off), the account's own ARNs filled in by CloudFormation.
-      expect({ label, policies: m.policies }).toEqual({ label, policies: { [manifest.capabilities.iam_sync.policy_name]: memberDocument('iam_sync', a.id) } });
+      // IAM sync and the two optional reads (enable_member_provisioning is off), the account's own ARNs filled in by
+      // CloudFormation.
+      expect({ label, policies: m.policies }).toEqual({ label, policies: Object.fromEntries(MEMBER_CAPABILITIES.map((id) => [manifest.capabilities[id].policy_name, memberDocument(id, a.id)])) });
     }
     expect(found).toEqual(want);
     expect(Object.values(want).filter(Boolean).length).toBe(3);

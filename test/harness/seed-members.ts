@@ -5,7 +5,8 @@
  *
  * The member role is deployed the way the module deploys it: a SERVICE_MANAGED StackSet targeting OUs, whose
  * template holds the member role (trust: exactly the management role, narrowed by aws:PrincipalOrgID, no external ID;
- * policies: the iam_sync document, with the iam_provisioning one on request) — moto really creates the role in each
+ * policies: the iam_sync document, with the iam_provisioning one and the optional reads' policy_sync / access_key_sync on
+ * request) — moto really creates the role in each
  * account of the targeted OUs (multi-account.md 3). Each member account gets its own users, groups (with members) and
  * roles, and the expected grants are returned as the ground truth a sync must match.
  */
@@ -55,7 +56,7 @@ export function memberTrust(organizationId: string, principal = MANAGEMENT_ROLE_
 }
 
 /** A capability document with CloudFormation's pseudo parameters where the document holds placeholders. */
-function cfnPolicy(id: 'iam_sync' | 'iam_provisioning', groupPath = '/'): object {
+function cfnPolicy(id: MemberCapabilityId, groupPath = '/'): object {
   const rendered = JSON.stringify(renderDocument(capability(id).document, { partition: '${AWS::Partition}', accountId: '${AWS::AccountId}' }));
   const d = JSON.parse(rendered) as { Statement: { Sid?: string; Resource: string | string[] }[] };
   for (const s of d.Statement) {
@@ -68,9 +69,15 @@ function cfnPolicy(id: 'iam_sync' | 'iam_provisioning', groupPath = '/'): object
   return d;
 }
 
-export function memberTemplate(organizationId: string, opts: { provisioning?: boolean; groupPath?: string } = {}): string {
+/** The capabilities a member role may hold (the module's member_capability_ids). */
+export type MemberCapabilityId = 'iam_sync' | 'iam_provisioning' | OptionalMemberRead;
+/** The optional reads ConductorOne's connector makes through the member role (enable_policy_sync, enable_access_key_sync). */
+export type OptionalMemberRead = 'policy_sync' | 'access_key_sync';
+
+export function memberTemplate(organizationId: string, opts: { provisioning?: boolean; groupPath?: string; optionalReads?: OptionalMemberRead[] } = {}): string {
   const policies = [{ PolicyName: 'ConductorOneIamSync', PolicyDocument: cfnPolicy('iam_sync') }];
   if (opts.provisioning) policies.push({ PolicyName: 'ConductorOneIamProvisioning', PolicyDocument: cfnPolicy('iam_provisioning', opts.groupPath) });
+  for (const id of opts.optionalReads ?? []) policies.push({ PolicyName: capability(id).policyName, PolicyDocument: cfnPolicy(id) });
   return JSON.stringify({
     AWSTemplateFormatVersion: '2010-09-09',
     Resources: { MemberRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: MEMBER_ROLE_NAME, AssumeRolePolicyDocument: memberTrust(organizationId), Policies: policies } } },
@@ -85,6 +92,8 @@ export interface MemberEstateSpec {
   roles: number;
   /** Member provisioning on: the member role also gets iam_provisioning. */
   provisioning?: boolean;
+  /** The optional reads switched on: the member role (and the management role) also get these documents. */
+  optionalReads?: OptionalMemberRead[];
   /** Edge cases: one suspended account, one outside the targets, one whose role is removed, one with a wrong trust. */
   edgeCases?: boolean;
   concurrency?: number;
@@ -138,7 +147,7 @@ async function seedAccountIam(ctx: AwsContext, account: string, spec: MemberEsta
 }
 
 /** The management role as the module makes it with member accounts on (its policies are the capability documents). */
-async function seedManagementRole(ctx: AwsContext, organizationId: string, deployerArn: string, provisioning: boolean): Promise<void> {
+async function seedManagementRole(ctx: AwsContext, organizationId: string, deployerArn: string, provisioning: boolean, optionalReads: OptionalMemberRead[]): Promise<void> {
   await ctx.iam.send(
     new CreateRoleCommand({
       RoleName: MANAGEMENT_ROLE_NAME,
@@ -146,7 +155,7 @@ async function seedManagementRole(ctx: AwsContext, organizationId: string, deplo
     }),
   );
   const vars = { partition: 'aws', accountId: MANAGEMENT_ACCOUNT, memberRolePath: '/', memberRoleName: MEMBER_ROLE_NAME, organizationId };
-  const ids: CapabilityId[] = ['iam_sync', 'organizations_sync', 'member_accounts_access', ...(provisioning ? (['iam_provisioning'] as const) : [])];
+  const ids: CapabilityId[] = ['iam_sync', 'organizations_sync', 'member_accounts_access', ...(provisioning ? (['iam_provisioning'] as const) : []), ...optionalReads];
   for (const id of ids) {
     await ctx.iam.send(new PutRolePolicyCommand({ RoleName: MANAGEMENT_ROLE_NAME, PolicyName: capability(id).policyName, PolicyDocument: JSON.stringify(renderDocument(capability(id).document, vars)) }));
   }
@@ -157,6 +166,7 @@ async function restoreInlinePolicies(admin: AwsContext, account: string, spec: M
   const put = (name: string, d: object) => admin.iam.send(new PutRolePolicyCommand({ RoleName: MEMBER_ROLE_NAME, PolicyName: name, PolicyDocument: JSON.stringify(d) }));
   await put('ConductorOneIamSync', renderDocument(capability('iam_sync').document, vars));
   if (spec.provisioning) await put('ConductorOneIamProvisioning', renderCapability(capability('iam_provisioning'), vars, { groupArns: [], groupPath: '/' }));
+  for (const id of spec.optionalReads ?? []) await put(capability(id).policyName, renderDocument(capability(id).document, vars));
 }
 
 export async function seedMemberEstate(spec: MemberEstateSpec): Promise<MemberEstate> {
@@ -187,7 +197,7 @@ export async function seedMemberEstate(spec: MemberEstateSpec): Promise<MemberEs
     await ctx.cloudFormation.send(
       new CreateStackSetCommand({
         StackSetName: STACK_SET_NAME,
-        TemplateBody: memberTemplate(org.Id!, { provisioning: spec.provisioning }),
+        TemplateBody: memberTemplate(org.Id!, { provisioning: spec.provisioning, optionalReads: spec.optionalReads }),
         PermissionModel: 'SERVICE_MANAGED',
         AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
         Capabilities: ['CAPABILITY_NAMED_IAM'],
@@ -239,7 +249,7 @@ export async function seedMemberEstate(spec: MemberEstateSpec): Promise<MemberEs
     await ctx.iam.send(new PutUserPolicyCommand({ UserName: 'deployer', PolicyName: 'all', PolicyDocument: doc([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }));
     const key = (await ctx.iam.send(new CreateAccessKeyCommand({ UserName: 'deployer' }))).AccessKey!;
     estate.deployerKeys = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-    await seedManagementRole(ctx, org.Id!, `arn:aws:iam::${MANAGEMENT_ACCOUNT}:user/deployer`, spec.provisioning === true);
+    await seedManagementRole(ctx, org.Id!, `arn:aws:iam::${MANAGEMENT_ACCOUNT}:user/deployer`, spec.provisioning === true, spec.optionalReads ?? []);
     return estate;
   } finally {
     ctx.destroy();

@@ -7,7 +7,10 @@
  *     default OrganizationAccountAccessRole, which Organizations creates): it exists at the expected path, its trust
  *     is exactly the management role + aws:PrincipalOrgID with no external ID (policy/member-trust.ts), and its
  *     permissions are the member capabilities and nothing more (iam_sync, plus iam_provisioning narrowed to the group
- *     path with --member-provisioning), judged by the same coverage rule as the management role (policy/coverage.ts).
+ *     path with --member-provisioning, policy_sync with the policies toggle and access_key_sync with access_keys:
+ *     ConductorOne's connector reads member accounts' policies and keys through the member role, baton-aws 2156bebe
+ *     pkg/connector/iam_policy.go:138, inline_policy.go:82, secrets.go:55), judged by the same coverage rule as the
+ *     management role (policy/coverage.ts): a capability left out is "missing", one present while off is "excess".
  * Ready means all of these were seen to hold. Where the deployer cannot read the role (the inspect role cannot be
  * assumed or may not call iam:GetRole, or --member-inspect-role-name is ""), a CURRENT/SUCCEEDED instance of the stack
  * set is all there is to go on: ready, with verifiedBy "stack-instance" and a note that trust and permissions were not
@@ -20,7 +23,7 @@ import { createChainedContext } from '../aws/context';
 import { describeAwsError, errorName, isAccessDenied } from '../aws/errors';
 import { AssumeRoleError } from '../aws/assume-role';
 import { listStackInstances, StackInstanceSummary } from '../aws/stack-instances';
-import { capability, CapabilityId } from '../policy/capabilities';
+import { capability, CapabilityId, Toggles } from '../policy/capabilities';
 import { checkCoverage, IdentityPolicy, neededActions } from '../policy/coverage';
 import { memberTrustProblems } from '../policy/member-trust';
 import { parsePolicy } from '../policy/document';
@@ -55,6 +58,19 @@ export interface MemberAccountRow {
 }
 
 type Inspection = { readable: true; problems: string[] } | { readable: false; why: string };
+
+/**
+ * What the member role must hold, and nothing more: the module's member_capability_ids (main.tf) for the same toggles.
+ * Permission sets and the hierarchy are read in the management account only.
+ */
+export function memberCapabilities(toggles: Toggles, provisioning: boolean): CapabilityId[] {
+  return [
+    'iam_sync',
+    ...(provisioning ? (['iam_provisioning'] as const) : []),
+    ...(toggles.policies ? (['policy_sync'] as const) : []),
+    ...(toggles.access_keys ? (['access_key_sync'] as const) : []),
+  ];
+}
 
 const isMissing = (e: unknown) => /^NoSuchEntity(Exception)?$/.test(errorName(e));
 
@@ -103,7 +119,7 @@ export const memberAccountsCheck: Check = {
       .filter((a) => a.status !== 'ACTIVE')
       .map((a) => ({ accountId: a.id, name: a.name, status: 'skipped', reasons: [`the account is ${a.status}`] }));
 
-    const capabilities: CapabilityId[] = ['iam_sync', ...(members.provisioning ? (['iam_provisioning'] as const) : [])];
+    const capabilities = memberCapabilities(config.toggles, members.provisioning);
     const groupScope = { groupArns: [], groupPath: config.groupScope?.groupPath ?? defaults.provisioning_group_path };
 
     const rows = await mapLimit(active, CONCURRENCY, async (a): Promise<MemberAccountRow> => {

@@ -75,7 +75,7 @@ run "step_with_access_keys" {
   variables {
     sync_step              = "validate"
     enable_access_key_sync = true
-    connector_command      = ["sh", abspath("tests/optional-reads-stand-in.sh"), "true", "access-key,group,iam_user,identity_provider,role"]
+    connector_command      = ["sh", abspath("tests/optional-reads-stand-in.sh"), "true", "access-key,account,group,iam_user,identity_provider,role"]
   }
   assert {
     condition     = length(terraform_data.sync_step) == 1
@@ -96,6 +96,98 @@ run "step_with_every_switch" {
   assert {
     condition     = length(terraform_data.sync_step) == 1
     error_message = "The step ran."
+  }
+}
+
+################################################################################
+# The member role (enable_member_accounts): ConductorOne's connector reads member accounts' policies and access keys
+# through it with per-principal calls (baton-aws 2156bebe pkg/connector/iam_policy.go:138, inline_policy.go:82,
+# secrets.go:55), so those two switches put the same documents into its template; the other two read the management
+# account only.
+################################################################################
+
+run "member_role_with_policy_and_access_key_reads" {
+  command = plan
+  variables {
+    enable_organizations   = true
+    enable_member_accounts = true
+    enable_policy_sync     = true
+    enable_access_key_sync = true
+  }
+  override_data {
+    target = data.aws_organizations_organization.this[0]
+    values = {
+      id                            = "o-exampleorgid"
+      master_account_id             = "111111111111"
+      feature_set                   = "ALL"
+      aws_service_access_principals = ["member.org.stacksets.cloudformation.amazonaws.com"]
+      roots                         = [{ id = "r-ab12", arn = "arn:aws:organizations::111111111111:root/o-exampleorgid/r-ab12", name = "Root", policy_types = [] }]
+    }
+  }
+  assert {
+    condition     = [for p in jsondecode(aws_cloudformation_stack_set.member[0].template_body).Resources.ConductorOneMemberRole.Properties.Policies : p.PolicyName] == ["ConductorOneIamSync", "ConductorOnePolicySync", "ConductorOneAccessKeySync"]
+    error_message = "With both switches on the member role holds the policy and access-key reads too, named as capabilities.json names them."
+  }
+  assert {
+    condition     = [for s in jsondecode(aws_cloudformation_stack_set.member[0].template_body).Resources.ConductorOneMemberRole.Properties.Policies[1].PolicyDocument.Statement : s.Action] == [for s in jsondecode(file("policies/policy_sync.json")).Statement : s.Action] && [for s in jsondecode(aws_cloudformation_stack_set.member[0].template_body).Resources.ConductorOneMemberRole.Properties.Policies[2].PolicyDocument.Statement : s.Action] == [for s in jsondecode(file("policies/access_key_sync.json")).Statement : s.Action]
+    error_message = "The member role's policy and access-key actions are policy_sync.json's and access_key_sync.json's."
+  }
+  assert {
+    condition     = jsondecode(aws_cloudformation_stack_set.member[0].template_body).Resources.ConductorOneMemberRole.Properties.Policies[2].PolicyDocument.Statement[0].Resource == [{ "Fn::Sub" = "arn:$${AWS::Partition}:iam::$${AWS::AccountId}:user/*" }]
+    error_message = "Each member account's stack fills in its own partition and account."
+  }
+  assert {
+    condition     = !strcontains(aws_cloudformation_stack_set.member[0].template_body, "111111111111:user") && !strcontains(aws_cloudformation_stack_set.member[0].template_body, "111111111111:policy")
+    error_message = "No member-role statement names the management account."
+  }
+}
+
+run "member_role_with_policy_reads_only" {
+  command = plan
+  variables {
+    enable_organizations               = true
+    enable_identity_center             = true
+    enable_member_accounts             = true
+    enable_policy_sync                 = true
+    enable_permission_set_sync         = true
+    enable_organization_hierarchy_sync = true
+  }
+  override_data {
+    target = data.aws_organizations_organization.this[0]
+    values = {
+      id                            = "o-exampleorgid"
+      master_account_id             = "111111111111"
+      feature_set                   = "ALL"
+      aws_service_access_principals = ["member.org.stacksets.cloudformation.amazonaws.com"]
+      roots                         = [{ id = "r-ab12", arn = "arn:aws:organizations::111111111111:root/o-exampleorgid/r-ab12", name = "Root", policy_types = [] }]
+    }
+  }
+  assert {
+    condition     = [for p in jsondecode(aws_cloudformation_stack_set.member[0].template_body).Resources.ConductorOneMemberRole.Properties.Policies : p.PolicyName] == ["ConductorOneIamSync", "ConductorOnePolicySync"]
+    error_message = "Access keys off: no access-key reads; permission sets and the hierarchy never reach the member role."
+  }
+}
+
+run "member_role_with_access_key_reads_only" {
+  command = plan
+  variables {
+    enable_organizations   = true
+    enable_member_accounts = true
+    enable_access_key_sync = true
+  }
+  override_data {
+    target = data.aws_organizations_organization.this[0]
+    values = {
+      id                            = "o-exampleorgid"
+      master_account_id             = "111111111111"
+      feature_set                   = "ALL"
+      aws_service_access_principals = ["member.org.stacksets.cloudformation.amazonaws.com"]
+      roots                         = [{ id = "r-ab12", arn = "arn:aws:organizations::111111111111:root/o-exampleorgid/r-ab12", name = "Root", policy_types = [] }]
+    }
+  }
+  assert {
+    condition     = [for p in jsondecode(aws_cloudformation_stack_set.member[0].template_body).Resources.ConductorOneMemberRole.Properties.Policies : p.PolicyName] == ["ConductorOneIamSync", "ConductorOneAccessKeySync"]
+    error_message = "Policies off: no policy reads in the member role."
   }
 }
 
