@@ -4,7 +4,8 @@
  * `revoke` (revoke.ts) shares this wiring. Exit codes: 0 granted/revoked, already so, or a dry run; 1 AWS refused
  * or failed (account not ACTIVE, assignment FAILED, status poll timed out, access denied, or the provisioning guard
  * refused what AWS says: a group, IAM or Identity Center, whose real id is not the spelled one or is outside
- * --allowed-groups, a name that resolved outside it, an ARN of another account, an ambiguous name); 2 bad ids or
+ * --allowed-groups, a name that resolved outside it, an ARN of another account, an ambiguous name, a MembershipId in
+ * none of the groups --allowed-groups allows); 2 bad ids or
  * flags, a spelled group outside --allowed-groups, and a membership by name when the scope names no Identity Center
  * group: all found before any AWS call. --allowed-groups covers group memberships only; with it set, a permission-set
  * assignment prints a note saying it is not scoped.
@@ -21,6 +22,7 @@ import {
   friendlyShape,
   grant,
   hasFriendlyNames,
+  isMembershipId,
   parseAllowedGroups,
   parseGrantId,
   planRequest,
@@ -58,7 +60,7 @@ export function addProvisionOptions(cmd: Command, verb: ProvisionVerb): Command 
     .addOption(ours(new Option('--entitlement <id>', 'entitlement id from a sync snapshot or ConductorOne (baton-aws\'s ids), e.g. group:<groupArn>:member, sso_group:<id>:member, <accountId>|<permissionSetArn>')))
     .addOption(ours(new Option('--principal-type <type>', 'resource type of the principal: iam_user, sso_user or sso_group')))
     .addOption(ours(new Option('--principal <id>', 'resource id of the principal from a sync snapshot (an IAM user ARN, an Identity Center user or group id)')));
-  if (verb === 'revoke') cmd.addOption(ours(new Option('--grant <id>', 'grant id from a sync snapshot or ConductorOne, instead of the three above: grant:<sso_user|sso_group>:<id>:<accountId>|<permissionSetArn>, group:<groupArn>:member:iam_user:<userArn> (an Identity Center group membership\'s grant id names no group: give the three ids)')));
+  if (verb === 'revoke') cmd.addOption(ours(new Option('--grant <id>', 'grant id from a sync snapshot or ConductorOne, instead of the three above: grant:<sso_user|sso_group>:<id>:<accountId>|<permissionSetArn>, group:<groupArn>:member:iam_user:<userArn>, or an Identity Center group membership\'s, the Identity Store MembershipId (its group and user are found with identitystore:ListGroups and ListGroupMemberships in --global-aws-sso-region; with --allowed-groups only in the groups it allows)')));
   cmd
     .addOption(ours(new Option('--sso-user <name>', 'instead of ids: an Identity Center user by user name or email')))
     .addOption(ours(new Option('--sso-group <name>', 'instead of ids: an Identity Center group by display name (the group to join, or the assignment\'s principal)')))
@@ -114,7 +116,7 @@ export function formatProvisionResult(r: Pick<ProvisionResult, 'message' | 'warn
   return { stdout: `${lines.join('\n')}\n`, stderr };
 }
 
-function printResult(r: ProvisionResult, json: boolean, ctx: AwsContext, dryRun: boolean, ids: ProvisionIds) {
+function printResult(r: ProvisionResult, json: boolean, ctx: AwsContext, dryRun: boolean, ids: ProvisionIds | { grant: string }) {
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...r, ids, dryRun, calls: ctx.calls.toJSON() }, null, 2)}\n`);
     return;
@@ -153,7 +155,9 @@ export async function runProvision(verb: ProvisionVerb, raw: RawProvisionOptions
     }
     const memberAccounts = features.memberRole ? { iamAssumeRoleName: features.memberRole.iamAssumeRoleName } : undefined;
     const result = await run(ctx, request, { dryRun, allowedGroups, memberAccounts, poll: { timeoutMs: (raw.waitTimeout ?? 300) * 1000 } });
-    printResult(result, json, ctx, dryRun, 'grant' in request ? parseGrantId(request.grant) : request);
+    // A MembershipId's three ids are what it resolved to; one that no group holds has only itself.
+    const ids = result.resolved ?? ('grant' in request ? (isMembershipId(request.grant) ? { grant: request.grant } : parseGrantId(request.grant)) : request);
+    printResult(result, json, ctx, dryRun, ids);
     process.exitCode = 0;
   } catch (e) {
     if (e instanceof UsageError) throw e;

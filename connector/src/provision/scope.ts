@@ -196,6 +196,20 @@ export function checkNamedMembershipScope(allowed: string[] | undefined, groupNa
 }
 
 /**
+ * A group membership by its Identity Store MembershipId (revoke --grant), refused before any call when the scope names
+ * no Identity Center group: no group it could be in is allowed.
+ */
+export function checkMembershipIdScope(allowed: string[] | undefined, membershipId: string): void {
+  if (!hasScope(allowed) || allowed.some((p) => groupKindOf(p) === 'identity-center')) return;
+  throw new UsageError(
+    `--grant "${membershipId}": an Identity Center group membership is outside the provisioning scope (--allowed-groups / BATON_PROVISIONING_ALLOWED_GROUPS: ${allowed.join(', ')}); ${howToAllow('identity-center')}; nothing was called`,
+  );
+}
+
+/** Whether a group id (as the API lists it) matches a scope pattern of its kind; true when there is no scope. */
+export const inScope = (groupId: string, allowed: string[] | undefined): boolean => outsideScope(groupId, allowed) === undefined;
+
+/**
  * The scope on ids that names resolved to (reads were made, so a refusal is ProvisionError 'refused', exit 1). The
  * provisioner then decides on the group as the API resolves it, like for ids.
  */

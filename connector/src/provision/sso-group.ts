@@ -147,6 +147,7 @@ export async function grantSsoGroup(ctx: AwsContext, t: SsoGroupTarget, opts: Pr
 export async function revokeSsoGroup(ctx: AwsContext, t: SsoGroupTarget, opts: ProvisionOptions = {}): Promise<ProvisionResult> {
   const what = describeTarget(t);
   await guardScope(ctx, t, opts);
+  if (t.membershipId !== undefined) return revokeMembershipId(ctx, { ...t, membershipId: t.membershipId }, opts);
   const found = await findMemberships(ctx, t);
   const base = { verb: 'revoke' as const, warnings: found.warnings, details: { identityStoreId: t.identityStoreId, groupId: t.groupId, userId: t.userId } };
   const already = { ...base, status: 'already-revoked' as const, message: `already revoked: ${what}`, changes: [] };
@@ -162,4 +163,18 @@ export async function revokeSsoGroup(ctx: AwsContext, t: SsoGroupTarget, opts: P
   }
   if (changes.length === 0) return already;
   return { ...base, status: 'revoked', message: `revoked: ${what} (request ID ${changes.map((c) => c.requestId).join(', ')})`, changes };
+}
+
+/**
+ * A revoke by MembershipId, after the guard: exactly that membership, which membership.ts has just listed in this
+ * group for this user; not another one the user may have been given since (a new grant, with a new id).
+ */
+async function revokeMembershipId(ctx: AwsContext, t: SsoGroupTarget & { membershipId: string }, opts: ProvisionOptions): Promise<ProvisionResult> {
+  const what = describeTarget(t);
+  const input = { IdentityStoreId: t.identityStoreId, MembershipId: t.membershipId };
+  const base = { verb: 'revoke' as const, warnings: [], details: { identityStoreId: t.identityStoreId, groupId: t.groupId, userId: t.userId, membershipId: t.membershipId } };
+  if (opts.dryRun) return { ...base, status: 'would-revoke', message: `would call identitystore:DeleteGroupMembership for ${what}`, changes: [{ call: 'identitystore:DeleteGroupMembership', input }] };
+  const c = await deleteMembership(ctx, t, t.membershipId);
+  if (!c) return { ...base, status: 'already-revoked', message: `already revoked: ${what}`, changes: [] };
+  return { ...base, status: 'revoked', message: `revoked: ${what} (request ID ${c.requestId})`, changes: [c] };
 }

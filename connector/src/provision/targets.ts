@@ -27,6 +27,8 @@ export interface SsoGroupTarget {
   identityStoreId: string;
   groupId: string;
   userId: string;
+  /** Revoke by MembershipId (membership.ts): the one membership to delete, listed in this group for this user. */
+  membershipId?: string;
 }
 
 export interface AssignmentTarget {
@@ -42,6 +44,24 @@ export interface AssignmentTarget {
 }
 
 export type Target = IamGroupTarget | SsoGroupTarget | AssignmentTarget;
+
+/**
+ * baton-aws's grant id of an Identity Center group membership: the Identity Store MembershipId alone
+ * (pkg/connector/sso_group.go:130-134). It names neither group nor user: revoke finds them with reads (membership.ts).
+ */
+export interface MembershipIdTarget {
+  kind: 'sso-membership-id';
+  membershipId: string;
+}
+
+/**
+ * The MembershipId's form, as the Identity Store API reference gives it (GroupMembership, DeleteGroupMembership:
+ * `([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}`, at most 47
+ * characters), anchored: anything else is not taken for one.
+ */
+const MEMBERSHIP_ID = /^(?:[0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
+export const isMembershipId = (id: string): boolean => MEMBERSHIP_ID.test(id);
+const MEMBERSHIP_ID_FORM = "an Identity Store MembershipId (baton-aws's Identity Center group-membership grant id: [<10 hex digits>-]<8>-<4>-<4>-<4>-<12 hex digits>)";
 
 export interface ProvisionIds {
   entitlement: string;
@@ -178,8 +198,9 @@ function ssoPrincipal(id: string, kind: 'user' | 'group') {
  * `grant:<principalType>:<principalId>:<accountId>|<permissionSetArn>`, and baton-sdk's
  * `<entitlementId>:<principalType>:<principalId>` (IAM group membership; our earlier Identity Center ids). In the
  * latter both ids hold colons, so every `:<principal type>:` is tried and the one split that parses as a
- * provisionable target wins. baton-aws's Identity Center group-membership grant id is the Identity Store
- * MembershipId alone, which names neither group nor user: refused, saying what to give instead.
+ * provisionable target wins. baton-aws's Identity Center group-membership grant id, the Identity Store MembershipId
+ * alone, names neither group nor user, so it has no three ids without reads: planRequest (index.ts) takes it, here it
+ * is a UsageError.
  */
 export function parseGrantId(grant: string): ProvisionIds {
   const baton = parseAssignmentGrantId(grant);
@@ -198,10 +219,13 @@ export function parseGrantId(grant: string): ProvisionIds {
     }
     return ids;
   }
+  if (isMembershipId(grant)) {
+    throw new UsageError(`--grant "${grant}" is an Identity Store MembershipId: it names neither the group nor the user until the Identity Store is read (revoke does that)`);
+  }
   if (!grant.includes(':')) {
     throw new UsageError(
-      `--grant "${grant}" has no resource type: if it is baton-aws's Identity Center group-membership grant id (the Identity Store MembershipId), ` +
-        'it names neither the group nor the user; give --entitlement sso_group:<group id>:member --principal-type sso_user --principal <user id> instead (the grant\'s entitlement and principal)',
+      `--grant "${grant}" has no resource type and is not ${MEMBERSHIP_ID_FORM}; a grant id c1-aws revokes is that, ` +
+        'grant:<sso_user|sso_group>:<principal id>:<accountId>|<permissionSetArn>, or <entitlement id>:<principal type>:<principal id>, as a sync snapshot writes it',
     );
   }
   const type = grant.slice(0, grant.indexOf(':'));
@@ -241,7 +265,7 @@ export function describeTarget(t: Target): string {
     case 'iam-group':
       return `IAM user ${t.userName} in IAM group ${t.groupName} (account ${t.accountId})`;
     case 'sso-group':
-      return `Identity Center user ${t.userId} in group ${t.groupId} (identity store ${t.identityStoreId})`;
+      return `Identity Center user ${t.userId} in group ${t.groupId} (identity store ${t.identityStoreId}${t.membershipId ? `, membership ${t.membershipId}` : ''})`;
     case 'assignment':
       return `permission set ${t.permissionSetArn} for ${t.principalType === 'USER' ? 'user' : 'group'} ${t.principalId} in account ${t.accountId}`;
   }

@@ -1,5 +1,6 @@
 /** Shapes shared by the three provisioners and the grant/revoke commands. */
 import type { PollOptions } from './poll';
+import type { ProvisionIds } from './targets';
 
 export type ProvisionVerb = 'grant' | 'revoke';
 
@@ -26,6 +27,8 @@ export interface ProvisionResult {
   warnings: string[];
   /** What the provisioner found or made: membership id, account status... */
   details: Record<string, string>;
+  /** A revoke by MembershipId: the three ids of the grant it resolved to (absent when no group holds it). */
+  resolved?: ProvisionIds;
 }
 
 export interface ProvisionOptions {

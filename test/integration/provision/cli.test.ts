@@ -1,7 +1,10 @@
 /** `c1-aws grant` / `revoke` as a user runs them: a child process pointed at moto through the environment. */
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetGroupCommand } from '@aws-sdk/client-iam';
+import { CreateGroupMembershipCommand, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { AwsContext, createAwsContext } from '../../../connector/src/aws';
 import { grantId } from '../../../connector/src/model/ids';
@@ -139,6 +142,122 @@ test('Identity Center membership end to end', async () => {
   expect(JSON.parse((await c1(['revoke', ...ids, '--json'])).stdout).status).toBe('already-revoked');
 });
 
+describe('revoke --grant <MembershipId>: baton-aws\'s Identity Center membership grant id (sso_group.go:130-134)', () => {
+  const SSO = ['--global-aws-orgs-enabled', 'true', '--global-aws-sso-enabled', 'true', '--global-aws-sso-region', MOTO_REGION];
+  let dir: string;
+  let checker: AwsContext;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'c1-membership-'));
+    // Reads back through a client of its own: nothing the CLI's process did is taken on trust.
+    checker = createAwsContext({ credentials: MOTO_CREDENTIALS, region: MOTO_REGION, maxAttempts: 1 });
+  });
+  afterEach(() => {
+    checker.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const memberships = async (groupId: string) =>
+    (await checker.identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId: w.identityStoreId, GroupId: groupId }))).GroupMemberships ?? [];
+  /** alice joins devs; `c1-aws sync` writes the membership's grant; its id, as the snapshot has it. */
+  async function syncedMembershipId(): Promise<string> {
+    await setup.identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: w.identityStoreId, GroupId: w.sso.devsGroupId, MemberId: { UserId: w.sso.aliceUserId } }));
+    const out = path.join(dir, 'snapshot.json');
+    const synced = await c1(['sync', '-o', out, '--quiet', ...SSO]);
+    expect(synced.code).toBe(0);
+    const snapshot = JSON.parse(fs.readFileSync(out, 'utf8')) as { grants: { id: string; entitlement: string; principal: { resourceType: string; resource: string } }[] };
+    const grant = snapshot.grants.find((g) => g.entitlement === w.entitlements.ssoGroup && g.principal.resource === w.sso.aliceId);
+    expect(grant).toBeDefined();
+    return grant!.id;
+  }
+
+  test('sync, revoke by the snapshot\'s grant id: the membership is gone; again: already revoked, exit 0', async () => {
+    const id = await syncedMembershipId();
+    const [row] = await memberships(w.sso.devsGroupId);
+    expect(id).toBe(row.MembershipId);
+    const r = await c1(['revoke', '--grant', id, '--json', ...SSO]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      status: 'revoked',
+      ids: { entitlement: w.entitlements.ssoGroup, principalType: 'sso_user', principal: w.sso.aliceId },
+      changes: [{ call: 'identitystore:DeleteGroupMembership', input: { IdentityStoreId: w.identityStoreId, MembershipId: id } }],
+      details: { groupId: w.sso.devsGroupId, userId: w.sso.aliceUserId, membershipId: id },
+    });
+    // The calls of one revoke by MembershipId, no scope: the instance, the groups (one page), the memberships of the
+    // groups searched (devs and ops, at most one each), the delete. GetGroupMembershipId is not needed: the listing found it.
+    expect(Object.keys(out.calls).sort()).toEqual(['identitystore:DeleteGroupMembership', 'identitystore:ListGroupMemberships', 'identitystore:ListGroups', 'sso:ListInstances']);
+    expect(out.calls).toMatchObject({ 'sso:ListInstances': 1, 'identitystore:ListGroups': 1, 'identitystore:DeleteGroupMembership': 1 });
+    expect(out.calls['identitystore:ListGroupMemberships']).toBeLessThanOrEqual(2);
+    expect(await memberships(w.sso.devsGroupId)).toEqual([]);
+
+    const again = await c1(['revoke', '--grant', id, ...SSO]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^already revoked: no Identity Center group of identity store ${w.identityStoreId} \\(${MOTO_REGION}\\) holds membership ${id} \\(identitystore:ListGroupMemberships over all 2 groups\\)`));
+  });
+
+  test('--dry-run names the delete and makes none', async () => {
+    const id = await syncedMembershipId();
+    const r = await c1(['revoke', '--grant', id, '--json', '--dry-run', ...SSO]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'would-revoke', changes: [{ call: 'identitystore:DeleteGroupMembership', input: { MembershipId: id } }] });
+    expect(JSON.parse(r.stdout).calls['identitystore:DeleteGroupMembership']).toBeUndefined();
+    expect((await memberships(w.sso.devsGroupId)).map((m) => m.MembershipId)).toEqual([id]);
+  });
+
+  test('with --allowed-groups: inside, revoked through the guard; outside, refused (exit 1) before any write', async () => {
+    const id = await syncedMembershipId();
+    const onlyOps = w.sso.opsId;
+    const refused = await c1(['revoke', '--grant', id, '--json', '--allowed-groups', onlyOps, ...SSO]);
+    expect(refused.code).toBe(1);
+    const out = JSON.parse(refused.stdout);
+    expect(out.error).toMatchObject({ code: 'refused', message: expect.stringContaining(`membership ${id} is in none of the 1 Identity Center groups of identity store ${w.identityStoreId}`) });
+    expect(out.error.message).toContain('nothing was changed');
+    // Only the group the scope allows was read; no write call was made.
+    expect(out.calls).toEqual({ 'sso:ListInstances': 1, 'identitystore:ListGroups': 1, 'identitystore:ListGroupMemberships': 1 });
+    expect((await memberships(w.sso.devsGroupId)).map((m) => m.MembershipId)).toEqual([id]);
+
+    const text = await c1(['revoke', '--grant', id, '--allowed-groups', onlyOps, ...SSO]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain('either it is in a group outside the provisioning scope or it no longer exists');
+
+    // devs allowed: found, and the guard resolves the group again (its own sso:ListInstances and ListGroups) and lets it through.
+    const allowed = await c1(['revoke', '--grant', id, '--json', '--allowed-groups', `${onlyOps},${w.sso.devsId}`, ...SSO]);
+    expect(allowed.code).toBe(0);
+    const done = JSON.parse(allowed.stdout);
+    expect(done).toMatchObject({ status: 'revoked', calls: { 'sso:ListInstances': 2, 'identitystore:ListGroups': 2, 'identitystore:DeleteGroupMembership': 1 } });
+    expect(await memberships(w.sso.devsGroupId)).toEqual([]);
+  });
+
+  test('a scope of IAM patterns only, or a malformed id: exit 2 before any AWS call', async () => {
+    const id = await syncedMembershipId();
+    // A counting proxy in front of moto (never faulting): its request count proves no call was made.
+    const proxy = await startFaultProxy({ target: moto.endpoint, disarmed: true });
+    try {
+      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+      const env = { ...base, ...proxy.env };
+      const refused: [string[], RegExp][] = [
+        [['revoke', '--grant', id, '--allowed-groups', 'arn:aws:iam::123456789012:group/c1-managed/*', ...SSO], /an Identity Center group membership is outside the provisioning scope .*add a pattern arn:<partition>:identitystore:/],
+        [['revoke', '--grant', id.slice(0, -1), ...SSO], /has no resource type and is not an Identity Store MembershipId/],
+        [['revoke', '--grant', `${id}0`, ...SSO], /has no resource type and is not an Identity Store MembershipId/],
+        [['revoke', '--grant', `x${id.slice(1)}`, ...SSO], /has no resource type and is not an Identity Store MembershipId/],
+        [['revoke', '--grant', ` ${id}`, ...SSO], /has no resource type and is not an Identity Store MembershipId/],
+        [['revoke', '--grant', `sso_group:${id}`, ...SSO], /not a grant id c1-aws can revoke/],
+      ];
+      for (const [args, message] of refused) {
+        const r = await runMain(args, env);
+        expect({ args, code: r.code }).toEqual({ args, code: 2 });
+        expect(r.stderr).toMatch(message);
+      }
+      expect(proxy.stats().requests).toBe(0);
+      // The control: the good id through the same proxy is counted, and revokes.
+      expect((await runMain(['revoke', '--grant', id, ...SSO], env)).code).toBe(0);
+      expect(proxy.stats().requests).toBeGreaterThan(0);
+      expect(await memberships(w.sso.devsGroupId)).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 test('Identity Center names: grant by names prints the snapshot ids in --json', async () => {
   const names = ['--account', 'workloads', '--permission-set', 'ReadOnly', '--sso-user', 'alice@example.com'];
   const r = await c1(['grant', ...names, '--json']);
@@ -189,7 +308,7 @@ test.each([
   ['both forms', ['revoke', '--grant', 'g', '--entitlement', 'e'], /either --grant or/],
   ['bad principal type', ['grant', '--entitlement', 'group:arn:aws:iam::123456789012:group/g:member', '--principal-type', 'user', '--principal', 'x'], /not a resource type/],
   ['bad grant id', ['revoke', '--grant', 'nonsense:x'], /unknown resource type "nonsense"/],
-  ['a bare membership id', ['revoke', '--grant', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff'], /names neither the group nor the user; give --entitlement sso_group:<group id>:member/],
+  ['a near-MembershipId', ['revoke', '--grant', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeef'], /has no resource type and is not an Identity Store MembershipId/],
   ['bad scope pattern', ['grant', '--allowed-groups', 'c1-managed/*', '--entitlement', 'e', '--principal-type', 'iam_user', '--principal', 'p'], /not an IAM group ARN pattern/],
   ['names and ids', ['grant', '--sso-user', 'a', '--sso-group', 'b', '--entitlement', 'e'], /either ids or names/],
   ['half an assignment', ['grant', '--account', 'workloads', '--sso-user', 'a'], /both --account and --permission-set/],

@@ -3,7 +3,7 @@
  * not exist yet). The last test compares the calls this whole file made with the provisioning policy documents.
  */
 import { GetGroupCommand } from '@aws-sdk/client-iam';
-import { CreateUserCommand, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
+import { CreateGroupCommand as CreateSsoGroupCommand, CreateGroupMembershipCommand, CreateUserCommand, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
 import { ListAccountAssignmentsCommand } from '@aws-sdk/client-sso-admin';
 import { AwsContext, createAwsContext } from '../../../connector/src/aws';
 import { UsageError } from '../../../connector/src/errors';
@@ -12,6 +12,7 @@ import { capability } from '../../../connector/src/policy/capabilities';
 import { grant, ProvisionError, ProvisionIds, resolveNames, revoke } from '../../../connector/src/provision';
 import { MOTO_CREDENTIALS, MOTO_REGION, Moto, startMoto } from '../../harness/moto';
 import { FaultRule, faultHandler } from './faults';
+import { MEMBERSHIP_SEARCH_CONCURRENCY } from '../../../connector/src/provision/membership';
 import { seedWorld, World } from './world';
 
 let moto: Moto;
@@ -198,6 +199,59 @@ describe('Identity Center group membership', () => {
       DeleteGroupMembership: { respond: () => ({ status: 400, body: { __type: 'ResourceNotFoundException', Message: 'gone' } }) },
     });
     expect((await revoke(ctx, aliceToDevs())).status).toBe('already-revoked');
+  });
+});
+
+describe('revoke by MembershipId (baton-aws\'s Identity Center membership grant id)', () => {
+  const join = async (groupId: string, userId = w.sso.aliceUserId) =>
+    (await setup.identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: w.identityStoreId, GroupId: groupId, MemberId: { UserId: userId } }))).MembershipId!;
+  const moreGroups = async (n: number) => {
+    for (let i = 0; i < n; i++) await setup.identityStore.send(new CreateSsoGroupCommand({ IdentityStoreId: w.identityStoreId, DisplayName: `extra-${i}` }));
+  };
+
+  test('the search stops once a group lists it: at most MEMBERSHIP_SEARCH_CONCURRENCY groups read when it is in the first', async () => {
+    await moreGroups(12); // 14 groups; moto lists them in creation order, devs first
+    const id = await join(w.sso.devsGroupId);
+    const ctx = ctxFor();
+    const r = await revoke(ctx, { grant: id });
+    expect(r).toMatchObject({ status: 'revoked', resolved: { entitlement: w.entitlements.ssoGroup, principalType: 'sso_user', principal: w.sso.aliceId } });
+    expect(ctx.calls.count('identitystore:ListGroupMemberships')).toBeLessThanOrEqual(MEMBERSHIP_SEARCH_CONCURRENCY);
+    expect(await ssoMemberships(w.sso.devsGroupId)).toEqual([]);
+  });
+
+  test('a MembershipId no group holds: every group read, then "already revoked" with no write', async () => {
+    await moreGroups(6);
+    const ctx = ctxFor();
+    const r = await revoke(ctx, { grant: 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff' });
+    expect(r).toMatchObject({ status: 'already-revoked', changes: [] });
+    expect(r.resolved).toBeUndefined();
+    expect(r.message).toContain('over all 8 groups');
+    expect(ctx.calls.count('identitystore:ListGroupMemberships')).toBe(8);
+    expect(writes(ctx)).toEqual([]);
+  });
+
+  test('only that membership: another of the same user in another group stays; a case-changed id is not it', async () => {
+    const opsGroupId = w.sso.opsId.split('/').pop()!;
+    const devs = await join(w.sso.devsGroupId);
+    const ops = await join(opsGroupId);
+    // moto's ids are lower-case UUIDs; the upper-case spelling fits the pattern but is not the id sync wrote.
+    expect((await revoke(ctxFor(), { grant: devs.toUpperCase() })).status).toBe('already-revoked');
+    expect(await ssoMemberships(w.sso.devsGroupId)).toHaveLength(1);
+    expect((await revoke(ctxFor(), { grant: devs })).status).toBe('revoked');
+    expect(await ssoMemberships(w.sso.devsGroupId)).toEqual([]);
+    expect((await ssoMemberships(opsGroupId)).map((m) => m.MembershipId)).toEqual([ops]);
+  });
+
+  test('grant refuses a MembershipId before any call: it names a membership, not what to create', async () => {
+    const ctx = ctxFor();
+    await expect(grant(ctx, { grant: 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff' })).rejects.toThrow(UsageError);
+    expect(ctx.calls.count()).toBe(0);
+  });
+
+  test('AWS behaviour (stubbed): the delete answers ResourceNotFound (a concurrent revoke won) -> "already revoked"', async () => {
+    const id = await join(w.sso.devsGroupId);
+    const ctx = ctxFor({ DeleteGroupMembership: { respond: () => ({ status: 400, body: { __type: 'ResourceNotFoundException', Message: 'gone' } }) } });
+    expect((await revoke(ctx, { grant: id })).status).toBe('already-revoked');
   });
 });
 

@@ -238,3 +238,34 @@ describe('the CLI', () => {
     }
   });
 });
+
+describe('revoke by MembershipId (baton-aws\'s membership grant id): only the groups the scope allows are searched', () => {
+  const membershipIdOf = async (groupId: string) =>
+    (await setup.identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId: w.identityStoreId, GroupId: groupId }))).GroupMemberships![0].MembershipId!;
+
+  test('outside the scope (another group, another identity store\'s pattern): refused after reads, nothing changed', async () => {
+    await setup.identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: w.identityStoreId, GroupId: adminsGroupId, MemberId: { UserId: w.sso.aliceUserId } }));
+    const admins = await membershipIdOf(adminsGroupId);
+    const before = await ssoState();
+    for (const allowedGroups of [[storePattern(opsGroupId())], [storePattern('*', OTHER_STORE)], [storePattern(`${opsGroupId().slice(0, -1)}?`)]]) {
+      const ctx = ctxFor();
+      const err = await refusal(revoke(ctx, { grant: admins }, { allowedGroups }));
+      expect(err).toBeInstanceOf(ProvisionError);
+      expect(err).toMatchObject({ code: 'refused', message: expect.stringContaining(`membership ${admins} is in none of the`) });
+      expect(writes(ctx.calls.toJSON())).toEqual([]);
+      // The admins group's memberships were never read: it is outside every one of these scopes.
+      expect(ctx.calls.count('identitystore:ListGroupMemberships')).toBeLessThanOrEqual(1);
+    }
+    expect(await ssoState()).toEqual(before);
+  });
+
+  test('inside a wildcard scope: revoked, and the guard resolved the group again before the delete', async () => {
+    const ops = await membershipIdOf(opsGroupId());
+    const ctx = ctxFor();
+    const r = await revoke(ctx, { grant: ops }, { allowedGroups: [IAM_SCOPE, storePattern('*')] });
+    expect(r).toMatchObject({ status: 'revoked', resolved: membership(opsGroupId()) });
+    expect(ctx.calls.count('sso:ListInstances')).toBe(2);
+    expect(writes(ctx.calls.toJSON())).toEqual(['identitystore:DeleteGroupMembership']);
+    expect((await ssoState()).ops).toEqual([]);
+  });
+});

@@ -1,11 +1,11 @@
 /**
  * grant, then sync shows the grant under baton-aws's id; revoke that id, then sync shows it gone. The ids travel
- * from the snapshot to revoke unchanged, except an Identity Center membership's: its grant id is the Identity Store
- * MembershipId (baton-aws's), which names no group, so it is revoked by the grant's entitlement and principal.
+ * from the snapshot to revoke unchanged, an Identity Center membership's too: its grant id is the Identity Store
+ * MembershipId (baton-aws's), which revoke resolves to its group and user with sync reads.
  */
+import { ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
 import { AwsContext, createAwsContext } from '../../../connector/src/aws';
 import { grantId } from '../../../connector/src/model/ids';
-import { UsageError } from '../../../connector/src/errors';
 import { grant, planRequest, ProvisionIds, revoke } from '../../../connector/src/provision';
 import { syncAws } from '../../../connector/src/sync';
 import type { Grant } from '../../../connector/src/sync/types';
@@ -54,11 +54,21 @@ test('grant -> sync shows it under baton-aws\'s grant id; revoke by that id -> s
   expect(userAssignment.id).toBe(`grant:sso_user:${w.sso.aliceId}:${w.entitlements.assignment}`);
   expect(groupAssignment.id).toBe(`grant:sso_group:${w.sso.opsId}:${w.entitlements.assignment}`);
 
-  // An Identity Store MembershipId alone names no group: refused before any call, the grant's own ids instead.
-  expect(() => planRequest({ grant: membership.id })).toThrow(UsageError);
+  // An Identity Store MembershipId alone names no group: planned as a lookup, no call yet.
+  expect(planRequest({ grant: membership.id })).toEqual({ kind: 'sso-membership-id', membershipId: membership.id });
   for (const g of found) {
-    const req = g === membership ? { entitlement: g.entitlement, principalType: g.principal.resourceType, principal: g.principal.resource } : { grant: g.id };
-    expect((await revoke(ctx, req)).status).toBe('revoked');
+    const r = await revoke(ctx, { grant: g.id });
+    expect(r.status).toBe('revoked');
+    // The MembershipId resolved to the grant's own entitlement and principal.
+    if (g === membership) expect(r.resolved).toEqual({ entitlement: g.entitlement, principalType: g.principal.resourceType, principal: g.principal.resource });
+  }
+  // Read back through a client of its own, not the one that revoked.
+  const checker = createAwsContext({ credentials: MOTO_CREDENTIALS, region: MOTO_REGION, maxAttempts: 1 });
+  try {
+    const left = await checker.identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId: w.identityStoreId, GroupId: w.sso.devsGroupId }));
+    expect(left.GroupMemberships).toEqual([]);
+  } finally {
+    checker.destroy();
   }
   const revoked = await grants();
   for (const r of requests) expect(holds(revoked, r)).toBeUndefined();

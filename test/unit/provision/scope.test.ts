@@ -174,6 +174,16 @@ describe('Identity Center group patterns: the id sync writes for sso_group, wild
     expect(planRequest(assignment, { allowedGroups: IAM_SCOPE })).toMatchObject({ kind: 'assignment' });
   });
 
+  test('a MembershipId is refused before any call when the scope names no Identity Center group', () => {
+    const id = 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff';
+    expect(() => planRequest({ grant: id }, { allowedGroups: IAM_SCOPE })).toThrow(UsageError);
+    expect(() => planRequest({ grant: id }, { allowedGroups: IAM_SCOPE })).toThrow(
+      new RegExp(`--grant "${id}": an Identity Center group membership is outside the provisioning scope .*add a pattern arn:<partition>:identitystore:.*nothing was called`),
+    );
+    // A scope that names Identity Center groups: the lookup decides, among the groups it allows.
+    expect(planRequest({ grant: id }, { allowedGroups: [...IAM_SCOPE, sso('g-1*')] })).toEqual({ kind: 'sso-membership-id', membershipId: id });
+  });
+
   test('a membership by name is refused before any call when the scope names no Identity Center group', () => {
     expect(() => checkNamedMembershipScope(IAM_SCOPE, 'awsadministrators')).toThrow(UsageError);
     expect(() => checkNamedMembershipScope(IAM_SCOPE, 'awsadministrators')).toThrow(/--sso-group "awsadministrators": an Identity Center group membership is outside the provisioning scope .*add a pattern/);

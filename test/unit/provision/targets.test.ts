@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { UsageError } from '../../../connector/src/errors';
 import { assignmentGrantId, entitlementId, grantId, identityStoreResourceId, permissionSetEntitlementId, ResourceTypeId } from '../../../connector/src/model/ids';
-import { parseGrantId, parseIdentityStoreArn, parseTarget, ProvisionIds } from '../../../connector/src/provision';
+import { isMembershipId, parseGrantId, parseIdentityStoreArn, parseTarget, planRequest, ProvisionIds } from '../../../connector/src/provision';
 
 const GROUP = 'arn:aws:iam::123456789012:group/c1-managed/developers';
 const USER = 'arn:aws:iam::123456789012:user/people/bob';
@@ -119,7 +119,8 @@ describe('parseGrantId', () => {
   });
 
   test.each<[string, string, RegExp]>([
-    ['a membership id', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff', /names neither the group nor the user; give --entitlement sso_group:<group id>:member/],
+    ['a MembershipId (planRequest takes it, with reads)', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff', /is an Identity Store MembershipId: it names neither the group nor the user until the Identity Store is read/],
+    ['a near-MembershipId (one hex digit short)', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeef', /has no resource type and is not an Identity Store MembershipId/],
     ['an iam_user principal in grant: form', `grant:iam_user:${USER}:210987654321|${PS}`, /principal type is sso_user or sso_group, not "iam_user"/],
     ['no | in grant: form', `grant:sso_user:${SSO_USER}:210987654321:${PS}`, /has no '\|' between the account id and the permission set ARN/],
     ['bad account in grant: form', `grant:sso_user:${SSO_USER}:2109876|${PS}`, /the account id "2109876" \(before the '\|'\) is not a 12-digit/],
@@ -155,5 +156,43 @@ describe('parseGrantId', () => {
   test('anything else is a UsageError', () => {
     expect(() => parseGrantId('grant:iam_user:x')).toThrow(UsageError);
     expect(() => parseGrantId(`group:${GROUP}:member`)).toThrow(/not a grant id/);
+  });
+});
+
+describe('Identity Store MembershipId (baton-aws\'s membership grant id, sso_group.go:130-134)', () => {
+  // The API reference's pattern: ([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}
+  test.each([
+    'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff',
+    'A1B2C3D4-5678-4D5E-8F90-AABBCCDDEEFF',
+    '9067a1b2c3-a1b2c3d4-5678-4d5e-8f90-aabbccddeeff',
+  ])('%s is one: planRequest takes it for a lookup, before any call', (id) => {
+    expect(isMembershipId(id)).toBe(true);
+    expect(planRequest({ grant: id })).toEqual({ kind: 'sso-membership-id', membershipId: id });
+  });
+
+  test.each([
+    ['empty', ''],
+    ['one digit short', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeef'],
+    ['one digit long', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff0'],
+    ['a non-hex digit', 'g1b2c3d4-5678-4d5e-8f90-aabbccddeeff'],
+    ['an upper-case store prefix (lower-case only there)', '9067A1B2C3-a1b2c3d4-5678-4d5e-8f90-aabbccddeeff'],
+    ['a 9-digit prefix', '9067a1b2c-a1b2c3d4-5678-4d5e-8f90-aabbccddeeff'],
+    ['a space', ' a1b2c3d4-5678-4d5e-8f90-aabbccddeeff'],
+    ['a newline after it', 'a1b2c3d4-5678-4d5e-8f90-aabbccddeeff\n'],
+    ['no dashes', 'a1b2c3d456784d5e8f90aabbccddeeff'],
+    ['braces', '{a1b2c3d4-5678-4d5e-8f90-aabbccddeeff}'],
+  ])('%s is not one: today\'s parse error, exit 2', (_name, id) => {
+    expect(isMembershipId(id)).toBe(false);
+    expect(() => planRequest({ grant: id })).toThrow(UsageError);
+    expect(() => planRequest({ grant: id })).toThrow(/not an Identity Store MembershipId|not a grant id c1-aws can revoke|unknown resource type/);
+  });
+
+  test('property: a UUID is one; any other character spliced in is not', () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.integer({ min: 0, max: 36 }), fc.constantFrom('g', 'Z', ':', '/', ' ', '.', '_', '\u00e9'), (uuid, at, ch) => {
+        expect(isMembershipId(uuid)).toBe(true);
+        expect(isMembershipId(uuid.slice(0, at) + ch + uuid.slice(at))).toBe(false);
+      }),
+    );
   });
 });
