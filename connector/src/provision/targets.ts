@@ -104,6 +104,8 @@ const PRINCIPALS_OF: Partial<Record<string, ResourceTypeId[]>> = {
   sso_group: ['sso_user'],
 };
 const ASSIGNMENT_PRINCIPALS: ResourceTypeId[] = ['sso_user', 'sso_group'];
+/** Every type c1-aws provisions to: checked first, so a resource type that is no principal is named as such. */
+const PRINCIPAL_TYPES: string[] = [...new Set([...Object.values(PRINCIPALS_OF).flat(), ...ASSIGNMENT_PRINCIPALS])].sort() as string[];
 
 /** What c1-aws provisions, for the messages that refuse the rest. */
 const PROVISIONED = 'c1-aws grants IAM group membership (group:<groupArn>:member), Identity Center group membership (sso_group:<groupId>:member) and permission sets on accounts (<accountId>|<permissionSetArn>)';
@@ -128,9 +130,9 @@ export function parseTarget(ids: ProvisionIds): Target {
   const ent = parseEntitlementId(entitlement);
   if (!ent) throw new UsageError(entitlementProblem(entitlement));
   if (ent.kind === 'sdk' && !PRINCIPALS_OF[ent.resourceType]) throw notProvisioned('--entitlement', entitlement, ent.resourceType);
-  if (!(principalType in RESOURCE_TYPES)) {
-    const known = BATON_AWS_TYPE_IDS.includes(principalType) ? `baton-aws's ${principalType} is not a principal c1-aws provisions to` : 'not a resource type';
-    throw new UsageError(`--principal-type "${principalType}" is ${known} (${Object.keys(RESOURCE_TYPES).join(', ')})`);
+  if (!PRINCIPAL_TYPES.includes(principalType)) {
+    const known = BATON_AWS_TYPE_IDS.includes(principalType) || principalType in RESOURCE_TYPES ? `baton-aws's ${principalType} is not a principal c1-aws provisions to` : 'not a resource type';
+    throw new UsageError(`--principal-type "${principalType}" is ${known} (principals: ${PRINCIPAL_TYPES.join(', ')})`);
   }
   if (ent.kind === 'permission-set') return assignmentTarget(ent, principalType as ResourceTypeId, principal);
   const type = ent.resourceType;
