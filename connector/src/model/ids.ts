@@ -13,6 +13,9 @@ export const RESOURCE_TYPES = {
   identity_provider: { id: 'identity_provider', displayName: 'Identity Provider', traits: ['app'] },
   sso_user: { id: 'sso_user', displayName: 'SSO User', traits: ['user'] },
   sso_group: { id: 'sso_group', displayName: 'SSO Group', traits: ['group'] },
+  iam_policy: { id: 'iam_policy', displayName: 'IAM Managed Policy', traits: ['role'] },
+  inline_policy: { id: 'inline_policy', displayName: 'Inline Policy', traits: ['role'] },
+  'access-key': { id: 'access-key', displayName: 'Access Key', traits: ['secret'] },
 } as const;
 
 export type ResourceTypeId = keyof typeof RESOURCE_TYPES;

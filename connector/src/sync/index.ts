@@ -7,11 +7,15 @@ import { runSync, SyncReporter } from './engine';
 import { isAccessDenied } from '../aws/errors';
 import { awsPhases, AwsPhaseOptions } from './aws/phases';
 import { AwsSyncState, emptyState } from './aws/state';
+import type { OptInToggle } from '../policy/capabilities';
+import { accessKeySyncer } from './resources/access-key';
 import { accountSyncer } from './resources/account';
 import { accountIamSyncer } from './resources/account-iam';
 import { groupSyncer } from './resources/group';
 import { iamUserSyncer } from './resources/iam-user';
+import { iamPolicySyncer } from './resources/iam-policy';
 import { identityProviderSyncer } from './resources/identity-provider';
+import { inlinePolicySyncer } from './resources/inline-policy';
 import { roleSyncer } from './resources/role';
 import { ssoGroupSyncer } from './resources/sso-group';
 import { ssoUserSyncer } from './resources/sso-user';
@@ -23,7 +27,14 @@ export type { ScimConfig } from './aws/scim';
 
 export const DEFAULT_CONCURRENCY = 8;
 
-export interface SyncOptions extends Partial<AwsPhaseOptions> {
+export interface SyncOptions extends Partial<Omit<AwsPhaseOptions, 'optIn'>> {
+  /**
+   * The opt-in toggles (features.toggles): `policies` adds iam_policy and inline_policy, `access_keys` adds
+   * access-key, both from reads the sync makes anyway. Absent = off: the snapshot is what it was without them.
+   */
+  toggles?: Partial<Record<OptInToggle, boolean>>;
+  /** baton-aws's --sync-only-attached-policies: iam_policy only for policies attached to a user, group or role. */
+  syncOnlyAttachedPolicies?: boolean;
   /** Timestamp written into the snapshot; injectable so two syncs can be compared byte for byte. */
   syncedAt?: string;
   reporter?: SyncReporter;
@@ -41,7 +52,7 @@ export interface SyncResult {
   };
 }
 
-export const SYNCERS = [accountSyncer, accountIamSyncer, iamUserSyncer, groupSyncer, roleSyncer, identityProviderSyncer, ssoUserSyncer, ssoGroupSyncer];
+export const SYNCERS = [accountSyncer, accountIamSyncer, iamUserSyncer, groupSyncer, roleSyncer, identityProviderSyncer, ssoUserSyncer, ssoGroupSyncer, iamPolicySyncer, inlinePolicySyncer, accessKeySyncer];
 
 export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<SyncResult> {
   const started = Date.now();
@@ -53,10 +64,11 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     assignmentStrategy: opts.assignmentStrategy ?? 'auto',
     scim: opts.scim,
     credentialReport: opts.credentialReport ?? true,
+    optIn: { policies: opts.toggles?.policies === true, onlyAttachedPolicies: opts.syncOnlyAttachedPolicies === true, accessKeys: opts.toggles?.access_keys === true },
     // Member accounts are accounts of the organization: without Organizations there are none to read.
     memberAccounts: opts.organizations ? opts.memberAccounts : undefined,
   };
-  const state: AwsSyncState = emptyState(ctx.ssoRegion);
+  const state: AwsSyncState = { ...emptyState(ctx.ssoRegion), optIn: phaseOpts.optIn! };
   const snapshot = await runSync({
     state,
     phases: awsPhases(ctx, phaseOpts),
@@ -71,7 +83,15 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
       accountAliases: s.aliases,
       organizationId: s.organization?.id,
       identityCenter: s.identityCenter ? { ...s.identityCenter, region: s.ssoRegion, assignmentStrategy: s.assignmentStrategy } : undefined,
-      features: { organizations: phaseOpts.organizations, identityCenter: phaseOpts.identityCenter, scim: phaseOpts.scim !== undefined, memberAccounts: phaseOpts.memberAccounts !== undefined },
+      features: {
+        organizations: phaseOpts.organizations,
+        identityCenter: phaseOpts.identityCenter,
+        scim: phaseOpts.scim !== undefined,
+        memberAccounts: phaseOpts.memberAccounts !== undefined,
+        // Opt-in data is named only when on, so a sync without it writes the same bytes as before it existed.
+        ...(s.optIn.policies ? { policies: true, ...(s.optIn.onlyAttachedPolicies ? { onlyAttachedPolicies: true } : {}) } : {}),
+        ...(s.optIn.accessKeys ? { accessKeys: true } : {}),
+      },
       // Which member accounts' IAM the snapshot holds, and for the others why not (their data is missing, not empty).
       ...(s.memberAccounts ? { memberAccounts: s.memberAccounts.map((m) => ({ accountId: m.accountId, roleArn: m.roleArn, data: m.data, ...(m.reason ? { reason: m.reason } : {}) })) } : {}),
     }),

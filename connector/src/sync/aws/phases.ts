@@ -19,6 +19,8 @@ export interface AwsPhaseOptions {
   scim?: ScimConfig;
   /** Read the credential report (passwords last used); on by default. */
   credentialReport: boolean;
+  /** Opt-in data from the same reads (toggles policies / access_keys, --sync-only-attached-policies). */
+  optIn?: import('./state').OptInReads;
   /** With Organizations: read every active member account's IAM through this role ([path/]name, baton-aws's form). */
   memberAccounts?: { iamAssumeRoleName: string; chain?: import('../../aws/context').ChainOptions };
 }
@@ -49,12 +51,13 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       run: (s) => iam.fetchOidcProviders(ctx, s),
     },
   ];
-  if (o.credentialReport) {
+  // Access keys come from the report only, so the toggle reads it even with --credential-report=false.
+  if (o.credentialReport || o.optIn?.accessKeys) {
     phases.push({
       name: 'IAM credential report',
       required: false,
       needs: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
-      leftOut: "IAM users' password last used",
+      leftOut: o.optIn?.accessKeys ? "IAM users' password last used and their access keys" : "IAM users' password last used",
       run: (s) => iam.fetchCredentialReport(ctx, s),
     });
   }
@@ -73,7 +76,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         required: false,
         needs: ['sts:AssumeRole on the member role of each account'],
         leftOut: "member accounts' IAM",
-        run: (s, p) => fetchMemberAccounts(ctx, s, p, { iamAssumeRoleName: m.iamAssumeRoleName, chain: m.chain, concurrency: o.concurrency, credentialReport: o.credentialReport }),
+        run: (s, p) => fetchMemberAccounts(ctx, s, p, { iamAssumeRoleName: m.iamAssumeRoleName, chain: m.chain, concurrency: o.concurrency, credentialReport: o.credentialReport || o.optIn?.accessKeys === true }),
       });
     }
   }
