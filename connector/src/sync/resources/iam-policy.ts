@@ -17,7 +17,7 @@ import { entitlementId, grantId, RESOURCE_TYPES, ResourceId, ResourceTypeId, SLU
 import type { ResourceTypeSyncer } from '../engine';
 import type { AwsSyncState } from '../aws/state';
 import type { Entitlement, Grant, Resource, ResourceBatch } from '../types';
-import { accountRef, compact, iso } from './common';
+import { accountRef, compact, iso, nameFromArn } from './common';
 
 /** The slug of both policy types' entitlement (iam_policy.go:29, inline_policy.go:30). */
 export const ATTACHED_SLUG = 'attached';
@@ -65,13 +65,15 @@ function policyResource(s: AwsSyncState, p: ManagedPolicyDetail): Resource {
   const arn = p.Arn!;
   const aws = isAwsManagedPolicyArn(arn);
   const doc = p.PolicyVersionList?.find((v) => v.IsDefaultVersion)?.Document;
+  // A policy name holds no "/": the ARN's last segment is the name (moto 5.2.1's GAAD leaves PolicyName out).
+  const name = p.PolicyName ?? nameFromArn(arn);
   return {
     id: { resourceType: 'iam_policy', resource: arn },
     // baton-aws gives AWS-managed policies no parent: the same id would otherwise sit under every account (:167-174).
     ...(aws ? {} : { parent: accountRef(s) }),
-    displayName: p.PolicyName!,
+    displayName: name,
     profile: compact({
-      aws_policy_name: p.PolicyName,
+      aws_policy_name: name,
       aws_policy_arn: arn,
       policy_document: decodeDocument(doc),
       aws_policy_id: p.PolicyId,
