@@ -102,8 +102,11 @@ function missingAccounts(s: Snapshot): string[] {
   return members.filter((m) => m.data === 'missing').map((m) => m.accountId);
 }
 
-/** The account of an IAM grant, from its entitlement's ARN (group:arn:aws:iam::<account>:group/...:member). */
-const grantAccount = (g: Grant) => /:iam::(\d{12}):/.exec(g.entitlement)?.[1];
+/**
+ * The account of an IAM grant, from its entitlement's ARN (group:arn:aws:iam::<account>:group/...:member), else from
+ * its principal's (an AWS-managed policy's ARN names no account: arn:aws:iam::aws:policy/...).
+ */
+const grantAccount = (g: Grant) => /:iam::(\d{12}):/.exec(g.entitlement)?.[1] ?? /:iam::(\d{12}):/.exec(g.principal.resource)?.[1];
 
 function describe(g: Grant, snaps: Snapshot[]): GrantChange {
   const principal = resourceKey(g.principal);

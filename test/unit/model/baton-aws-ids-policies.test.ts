@@ -9,7 +9,7 @@ import type { GroupDetail, ManagedPolicyDetail, RoleDetail, UserDetail } from '@
 import { parseEntitlementId, RESOURCE_TYPES } from '../../../connector/src/model/ids';
 import { parseReportedAccessKeys } from '../../../connector/src/sync/aws/iam';
 import { AwsSyncState, emptyState } from '../../../connector/src/sync/aws/state';
-import { effectivePolicyHolders } from '../../../connector/src/sync/diff';
+import { diffSnapshots, effectivePolicyHolders } from '../../../connector/src/sync/diff';
 import { accessKeySyncer } from '../../../connector/src/sync/resources/access-key';
 import { buildIamPolicies } from '../../../connector/src/sync/resources/iam-policy';
 import { inlinePolicySyncer } from '../../../connector/src/sync/resources/inline-policy';
@@ -148,6 +148,15 @@ describe('diff expansion: policy holders through groups and roles', () => {
   const g = (entitlement: string, type: 'iam_user' | 'group' | 'role', resource: string, expandable?: string[]) => ({ id: `${entitlement}:${type}:${resource}`, entitlement, principal: { resourceType: type, resource }, ...(expandable ? { expandable } : {}) });
   const snap = (grants: Snapshot['grants']): Snapshot => ({ version: 1, syncedAt: '', source: {}, resourceTypes: [], resources: [], entitlements: [], grants, warnings: [] });
   const P = 'iam_policy:arn:aws:iam::aws:policy/AdministratorAccess:attached';
+
+  test('a member account a snapshot could not read: its AWS-managed policy grants are not reported lost', () => {
+    const B = '210987654321';
+    const withSource = (grants: Snapshot['grants'], data: string): Snapshot => ({ ...snap(grants), source: { memberAccounts: [{ accountId: B, roleArn: 'r', data }] } });
+    const held = g(P, 'iam_user', `arn:aws:iam::${B}:user/bob`);
+    const d = diffSnapshots(withSource([held], 'synced'), withSource([], 'missing'));
+    expect(d.removed).toEqual([]);
+    expect(d.notCompared).toEqual([B]);
+  });
 
   test('a role holding a policy: who may assume it holds it, and on through a role that may assume that one; loops end', () => {
     const held = effectivePolicyHolders(
