@@ -26,6 +26,7 @@ export const RESOURCE_TYPES = {
   permission_set: { id: 'permission_set', displayName: 'Permission Set', traits: ['role'] },
   organization: { id: 'organization', displayName: 'Organization Root', traits: [] },
   organizational_unit: { id: 'organizational_unit', displayName: 'Organizational Unit', traits: [] },
+  'access-key': { id: 'access-key', displayName: 'Access Key', traits: ['secret'] },
 } as const;
 
 export type ResourceTypeId = keyof typeof RESOURCE_TYPES;

@@ -1,4 +1,9 @@
-/** Grants added, removed and changed between two snapshots, by principal and entitlement (for `c1-aws diff`). */
+/**
+ * Grants added, removed and changed between two snapshots, by principal and entitlement (for `c1-aws diff`). For
+ * policies (iam_policy, inline_policy) also who holds one through a group or role: a policy grant to a group or role
+ * is expandable (baton-sdk's GrantExpandable, as baton-aws sets it) to the holders of the group's `member` or the
+ * role's `assignment` entitlement, and on through their own expandable grants (a role that may assume a role).
+ */
 import type { Grant, Snapshot } from './types';
 import { resourceKey } from './snapshot';
 import { visible } from '../text';
@@ -29,6 +34,18 @@ export interface ResourceChange {
 /** Profile fields whose change is a change of access (the rest, names and dates, is not reported). */
 const WATCHED_PROFILE_KEYS = ['aws_customer_managed_policies', 'policy_document'] as const;
 
+/** A principal that gained or lost a policy through a group or role, not by a grant of its own. */
+export interface EffectiveChange {
+  principal: string;
+  principalName: string;
+  entitlement: string;
+  entitlementName: string;
+  /** Each way it holds (or held) the policy: the group or role holding it first, then any role in between. */
+  via: { principal: string; principalName: string }[][];
+  /** Every way holds only under trust-policy conditions (a role grant with `conditions` on the path). */
+  conditional: boolean;
+}
+
 export interface SnapshotDiff {
   added: GrantChange[];
   removed: GrantChange[];
@@ -39,6 +56,8 @@ export interface SnapshotDiff {
    * grants are not compared, since an absent grant there means "not read", not "revoked".
    */
   notCompared: string[];
+  /** Policies gained or lost through a group or role (present only when there are such changes). */
+  effective?: { added: EffectiveChange[]; removed: EffectiveChange[] };
   /** Present when a resource moved or its policy composition changed (ResourceChange). */
   resourceChanges?: ResourceChange[];
   /**
@@ -73,13 +92,69 @@ function resourceChanges(before: Snapshot, after: Snapshot): ResourceChange[] {
   return out.sort((a, b) => (a.resource + a.field < b.resource + b.field ? -1 : 1));
 }
 
+const POLICY_TYPES = ['iam_policy:', 'inline_policy:'];
+const isPolicyEntitlement = (id: string) => POLICY_TYPES.some((t) => id.startsWith(t));
+
+interface Holding {
+  principal: Grant['principal'];
+  entitlement: string;
+  via: Grant['principal'][][];
+  conditional: boolean[];
+}
+
+/**
+ * Who holds each policy through an expandable grant: the holders of the entitlements the grant expands to, and on
+ * through those holders' own expandable grants (each entitlement once per policy grant: role trust may loop).
+ */
+export function effectivePolicyHolders(s: Snapshot): Map<string, Holding> {
+  const byEntitlement = new Map<string, Grant[]>();
+  for (const g of s.grants) byEntitlement.set(g.entitlement, [...(byEntitlement.get(g.entitlement) ?? []), g]);
+  const out = new Map<string, Holding>();
+  for (const g of s.grants) {
+    if (!isPolicyEntitlement(g.entitlement) || !g.expandable) continue;
+    const seen = new Set<string>();
+    const queue = g.expandable.map((e) => ({ entitlement: e, via: [g.principal], conditional: false }));
+    while (queue.length) {
+      const step = queue.shift()!;
+      if (seen.has(step.entitlement)) continue;
+      seen.add(step.entitlement);
+      for (const h of byEntitlement.get(step.entitlement) ?? []) {
+        const conditional = step.conditional || !!h.conditions?.length;
+        const key = `${g.entitlement}\u0000${resourceKey(h.principal)}`;
+        const held = out.get(key) ?? { principal: h.principal, entitlement: g.entitlement, via: [], conditional: [] };
+        held.via.push(step.via);
+        held.conditional.push(conditional);
+        out.set(key, held);
+        for (const e of h.expandable ?? []) queue.push({ entitlement: e, via: [...step.via, h.principal], conditional });
+      }
+    }
+  }
+  return out;
+}
+
+function describeHolding(h: Holding, snaps: Snapshot[]): EffectiveChange {
+  const name = (id: Grant['principal']) => snaps.flatMap((s) => s.resources).find((r) => resourceKey(r.id) === resourceKey(id))?.displayName ?? resourceKey(id);
+  const ent = snaps.flatMap((s) => s.entitlements).find((e) => e.id === h.entitlement);
+  return {
+    principal: resourceKey(h.principal),
+    principalName: name(h.principal),
+    entitlement: h.entitlement,
+    entitlementName: ent?.displayName ?? h.entitlement,
+    via: h.via.map((path) => path.map((p) => ({ principal: resourceKey(p), principalName: name(p) }))),
+    conditional: h.conditional.every(Boolean),
+  };
+}
+
 function missingAccounts(s: Snapshot): string[] {
   const members = (s.source.memberAccounts as { accountId: string; data: string }[] | undefined) ?? [];
   return members.filter((m) => m.data === 'missing').map((m) => m.accountId);
 }
 
-/** The account of an IAM grant, from its entitlement's ARN (group:arn:aws:iam::<account>:group/...:member). */
-const grantAccount = (g: Grant) => /:iam::(\d{12}):/.exec(g.entitlement)?.[1];
+/**
+ * The account of an IAM grant, from its entitlement's ARN (group:arn:aws:iam::<account>:group/...:member), else from
+ * its principal's (an AWS-managed policy's ARN names no account: arn:aws:iam::aws:policy/...).
+ */
+const grantAccount = (g: Grant) => /:iam::(\d{12}):/.exec(g.entitlement)?.[1] ?? /:iam::(\d{12}):/.exec(g.principal.resource)?.[1];
 
 function describe(g: Grant, snaps: Snapshot[]): GrantChange {
   const principal = resourceKey(g.principal);
@@ -102,9 +177,9 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
   const old = new Map(before.grants.map((g) => [g.id, g]));
   const now = new Map(after.grants.map((g) => [g.id, g]));
   const same = (a: Grant, b: Grant) => JSON.stringify([a.conditions, a.expandable]) === JSON.stringify([b.conditions, b.expandable]);
-  const order = (a: GrantChange, b: GrantChange) => (a.principal + a.entitlement < b.principal + b.entitlement ? -1 : 1);
+  const order = (a: { principal: string; entitlement: string }, b: { principal: string; entitlement: string }) => (a.principal + a.entitlement < b.principal + b.entitlement ? -1 : 1);
   const changedResources = resourceChanges(before, after);
-  return {
+  const out: SnapshotDiff = {
     added: after.grants.filter((g) => !old.has(g.id)).map((g) => describe(g, [after])).sort(order),
     removed: before.grants.filter((g) => !now.has(g.id)).map((g) => describe(g, [before])).sort(order),
     changed: after.grants.filter((g) => old.has(g.id) && !same(old.get(g.id)!, g)).map((g) => describe(g, [after, before])).sort(order),
@@ -112,11 +187,32 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
     ...(typesNotCompared.length ? { typesNotCompared } : {}),
     ...(changedResources.length ? { resourceChanges: changedResources } : {}),
   };
+  const heldBefore = effectivePolicyHolders(before);
+  const heldAfter = effectivePolicyHolders(after);
+  const gained = [...heldAfter].filter(([k]) => !heldBefore.has(k)).map(([, h]) => describeHolding(h, [after])).sort(order);
+  const lost = [...heldBefore].filter(([k]) => !heldAfter.has(k)).map(([, h]) => describeHolding(h, [before])).sort(order);
+  if (gained.length || lost.length) out.effective = { added: gained, removed: lost };
+  return out;
 }
+
+/** "AdministratorAccess (managed policy)" for a policy entitlement's display name, else the name as it is. */
+function policyWords(entitlement: string, name: string): string | undefined {
+  if (entitlement.startsWith('iam_policy:')) return `${name.replace(/ Managed Policy$/, '')} (managed policy)`;
+  if (entitlement.startsWith('inline_policy:')) return `${name.replace(/ Inline Policy$/, '')} (inline policy)`;
+  return undefined;
+}
+
+const VERB: Record<string, string> = { '+': 'gained', '-': 'lost', '~': 'holds' };
 
 /** Human form: one block per principal, `+` added, `-` removed, `~` changed. Names and ids come from AWS: escaped. */
 export function formatDiff(d: SnapshotDiff): string {
-  const rows = [...d.added.map((c) => ['+', c] as const), ...d.removed.map((c) => ['-', c] as const), ...d.changed.map((c) => ['~', c] as const)];
+  const rows: (readonly ['+' | '-' | '~', GrantChange | EffectiveChange])[] = [
+    ...d.added.map((c) => ['+', c] as const),
+    ...d.removed.map((c) => ['-', c] as const),
+    ...d.changed.map((c) => ['~', c] as const),
+    ...(d.effective?.added ?? []).map((c) => ['+', c] as const),
+    ...(d.effective?.removed ?? []).map((c) => ['-', c] as const),
+  ];
   const skipped =
     (d.notCompared.length ? `not compared (member accounts whose IAM a snapshot could not read): ${d.notCompared.join(', ')}\n` : '') +
     (d.typesNotCompared?.length ? `not compared (resource types one snapshot did not read, --sync-resource-types): ${d.typesNotCompared.map(visible).join(', ')}\n` : '');
@@ -128,9 +224,16 @@ export function formatDiff(d: SnapshotDiff): string {
   for (const p of [...byPrincipal.keys()].sort()) {
     const list = byPrincipal.get(p)!;
     out.push(`${visible(list[0][1].principalName)} (${visible(p)})`);
-    for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) out.push(`  ${sign} ${visible(c.entitlementName)}${c.conditional ? ' (only under conditions)' : ''}  [${visible(c.entitlement)}]`);
+    for (const [sign, c] of list.sort((a, b) => (a[1].entitlement < b[1].entitlement ? -1 : 1))) {
+      const words = policyWords(c.entitlement, c.entitlementName);
+      // Policies read as the access review asks: "gained AdministratorAccess (managed policy) through group admins".
+      const what = words ? `${VERB[sign]} ${visible(words)}` : visible(c.entitlementName);
+      const through = 'via' in c ? ` through ${c.via.map((path) => path.map((p) => `${p.principal.split(':')[0] === 'group' ? 'group' : 'role'} ${visible(p.principalName)}`).join(' then ')).join(' and ')}` : '';
+      out.push(`  ${sign} ${what}${through}${c.conditional ? ' (only under conditions)' : ''}  [${visible(c.entitlement)}]`);
+    }
   }
-  out.push('', `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
+  const through = d.effective ? `; through groups and roles: ${d.effective.added.length} gained, ${d.effective.removed.length} lost` : '';
+  out.push('', `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed${through}`);
   return `${out.join('\n')}\n${resources}${skipped}`;
 }
 

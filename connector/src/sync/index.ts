@@ -6,12 +6,15 @@ import type { AwsContext } from '../aws';
 import { runSync, SyncReporter } from './engine';
 import { isAccessDenied } from '../aws/errors';
 import { awsPhases, AwsPhaseOptions } from './aws/phases';
-import { AwsSyncState, emptyState } from './aws/state';
+import { AwsSyncState, emptyState, OptInReads } from './aws/state';
+import { accessKeySyncer } from './resources/access-key';
 import { accountSyncer } from './resources/account';
 import { accountIamSyncer } from './resources/account-iam';
 import { groupSyncer } from './resources/group';
 import { iamUserSyncer } from './resources/iam-user';
+import { iamPolicySyncer } from './resources/iam-policy';
 import { identityProviderSyncer } from './resources/identity-provider';
+import { inlinePolicySyncer } from './resources/inline-policy';
 import { roleSyncer } from './resources/role';
 import { ssoGroupSyncer } from './resources/sso-group';
 import { ssoUserSyncer } from './resources/sso-user';
@@ -26,6 +29,11 @@ export type { ScimConfig } from './aws/scim';
 
 export const DEFAULT_CONCURRENCY = 8;
 
+/**
+ * optIn (AwsPhaseOptions): the opt-in toggles (features.toggles). `policies` adds iam_policy and inline_policy,
+ * `access_keys` access-key, both from reads the sync makes anyway; `permission_sets` and `organization_hierarchy`
+ * their own reads. Absent = off: the snapshot is what it was without them.
+ */
 export interface SyncOptions extends Partial<AwsPhaseOptions> {
   /** Timestamp written into the snapshot; injectable so two syncs can be compared byte for byte. */
   syncedAt?: string;
@@ -51,7 +59,7 @@ export interface SyncResult {
 
 export const SYNCERS = [accountSyncer, accountIamSyncer, iamUserSyncer, groupSyncer, roleSyncer, identityProviderSyncer, ssoUserSyncer, ssoGroupSyncer];
 /** The opt-in types of issue 13 (each yields nothing unless its toggle filled the state). */
-SYNCERS.push(permissionSetSyncer, permissionSetInlinePolicySyncer, organizationSyncer, organizationalUnitSyncer);
+SYNCERS.push(iamPolicySyncer, inlinePolicySyncer, accessKeySyncer, permissionSetSyncer, permissionSetInlinePolicySyncer, organizationSyncer, organizationalUnitSyncer);
 
 /** Whether a type is in the --sync-resource-types selection (none = every type). */
 const selected = (opts: SyncOptions, type: string) => opts.resourceTypes === undefined || opts.resourceTypes.includes(type);
@@ -80,7 +88,13 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
     organizationalUnits: selected(opts, 'organizational_unit'),
     permissionSetManagedPolicies: selected(opts, 'iam_policy'),
   };
-  const state: AwsSyncState = emptyState(ctx.ssoRegion);
+  // The IAM opt-in reads (iam_policy/inline_policy from GAAD, access-key from the credential report), as the builders read them.
+  const optInReads: OptInReads = {
+    policies: phaseOpts.optIn?.policies === true && (selected(opts, 'iam_policy') || selected(opts, 'inline_policy')),
+    onlyAttachedPolicies: phaseOpts.syncOnlyAttachedPolicies === true,
+    accessKeys: phaseOpts.optIn?.access_keys === true && selected(opts, 'access-key'),
+  };
+  const state: AwsSyncState = { ...emptyState(ctx.ssoRegion), optIn: optInReads };
   // Present from the start, so permission sets are listed even when reading their policies is denied.
   if (phaseOpts.optIn?.permission_sets) state.permissionSetPolicies = new Map();
   const snapshot = await runSync({
@@ -106,6 +120,9 @@ export async function syncAws(ctx: AwsContext, opts: SyncOptions = {}): Promise<
         // Only when on, so snapshots without the opt-in reads keep their bytes.
         ...(phaseOpts.optIn?.permission_sets ? { permissionSets: true } : {}),
         ...(phaseOpts.optIn?.organization_hierarchy ? { organizationHierarchy: true } : {}),
+        // Opt-in data is named only when on, so a sync without it writes the same bytes as before it existed.
+        ...(s.optIn.policies ? { policies: true, ...(s.optIn.onlyAttachedPolicies ? { onlyAttachedPolicies: true } : {}) } : {}),
+        ...(s.optIn.accessKeys ? { accessKeys: true } : {}),
       },
       // The types read, when --sync-resource-types chose them: a type not listed was not read (absent, not empty).
       ...(opts.resourceTypes ? { resourceTypes: [...opts.resourceTypes] } : {}),

@@ -72,7 +72,7 @@ export async function fetchMemberAccounts(ctx: AwsContext, s: AwsSyncState, p: P
     };
     try {
       const state = emptyState(s.ssoRegion);
-      Object.assign(state, { accountId: a.id, partition: s.partition, callerArn: roleArn, iamParent: { resourceType: 'account_iam', resource: a.id } });
+      Object.assign(state, { accountId: a.id, partition: s.partition, callerArn: roleArn, iamParent: { resourceType: 'account_iam', resource: a.id }, optIn: s.optIn });
       try {
         await iam.fetchAuthorizationDetails(member, state, { total() {}, tick() {}, warn: (w) => p.warn(w) });
       } catch (e) {

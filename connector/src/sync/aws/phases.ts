@@ -80,12 +80,13 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
       run: (s) => iam.fetchOidcProviders(ctx, s),
     },
   ];
-  if (o.credentialReport) {
+  // Access keys come from the report only, so the toggle reads it even with --credential-report=false.
+  if (o.credentialReport || o.optIn?.access_keys) {
     phases.push({
       name: 'IAM credential report',
       required: false,
       needs: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
-      leftOut: "IAM users' password last used",
+      leftOut: o.optIn?.access_keys ? "IAM users' password last used and their access keys" : "IAM users' password last used",
       resourceTypes: ['iam_user', 'access-key'],
       run: (s) => iam.fetchCredentialReport(ctx, s),
     });
@@ -117,7 +118,7 @@ export function awsPhases(ctx: AwsContext, o: AwsPhaseOptions): Phase<AwsSyncSta
         needs: ['sts:AssumeRole on the member role of each account'],
         leftOut: "member accounts' IAM",
         resourceTypes: MEMBER_TYPES,
-        run: (s, p) => fetchMemberAccounts(ctx, s, p, { iamAssumeRoleName: m.iamAssumeRoleName, chain: m.chain, concurrency: o.concurrency, credentialReport: o.credentialReport }),
+        run: (s, p) => fetchMemberAccounts(ctx, s, p, { iamAssumeRoleName: m.iamAssumeRoleName, chain: m.chain, concurrency: o.concurrency, credentialReport: o.credentialReport || o.optIn?.access_keys === true }),
       });
     }
   }

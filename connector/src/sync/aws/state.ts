@@ -1,5 +1,5 @@
 /** What the AWS fetch phases gather; the resource-type builders read it. Plain data, filled phase by phase. */
-import type { GroupDetail, RoleDetail, UserDetail } from '@aws-sdk/client-iam';
+import type { GroupDetail, ManagedPolicyDetail, RoleDetail, UserDetail } from '@aws-sdk/client-iam';
 import type { ResourceId } from '../../model/ids';
 
 export interface SamlProvider {
@@ -68,6 +68,29 @@ export interface Assignment {
   principalId: string;
 }
 
+/** One access key as the credential report describes it (it gives no key id: see resources/access-key.ts). */
+export interface ReportedAccessKey {
+  /** 1 or 2: the report's access_key_<n> columns. */
+  slot: 1 | 2;
+  active: boolean;
+  /** access_key_<n>_last_rotated: when the key was created (ISO). */
+  lastRotated: string;
+  /** ISO date; absent when the report says N/A (never used). */
+  lastUsed?: string;
+  lastUsedRegion?: string;
+  lastUsedService?: string;
+}
+
+/** The opt-in data (toggles policies / access_keys), read from the calls the sync makes anyway. */
+export interface OptInReads {
+  /** GAAD also returns the managed policies (filters LocalManagedPolicy, AWSManagedPolicy). */
+  policies: boolean;
+  /** With policies: only those attached to at least one user, group or role (--sync-only-attached-policies). */
+  onlyAttachedPolicies: boolean;
+  /** The credential report's access-key columns become access-key resources. */
+  accessKeys: boolean;
+}
+
 export interface AwsSyncState {
   accountId: string;
   partition: string;
@@ -77,10 +100,15 @@ export interface AwsSyncState {
   users: UserDetail[];
   groups: GroupDetail[];
   roles: RoleDetail[];
+  /** Managed policies from GAAD's Policies list (only with optIn.policies). */
+  policies: ManagedPolicyDetail[];
+  optIn: OptInReads;
   samlProviders: SamlProvider[];
   oidcProviders: string[];
   /** user ARN -> password_last_used from the credential report (ISO date, or a marker like "no_information"). */
   passwordLastUsed: Map<string, string>;
+  /** user ARN -> its access keys from the credential report. */
+  accessKeys: Map<string, ReportedAccessKey[]>;
   organization?: { id: string; managementAccountId?: string };
   /** undefined: Organizations is off (or denied), so the caller's account stands alone. */
   accounts?: OrgAccount[];
@@ -125,9 +153,12 @@ export function emptyState(ssoRegion: string): AwsSyncState {
     users: [],
     groups: [],
     roles: [],
+    policies: [],
+    optIn: { policies: false, onlyAttachedPolicies: false, accessKeys: false },
     samlProviders: [],
     oidcProviders: [],
     passwordLastUsed: new Map(),
+    accessKeys: new Map(),
     ssoUsers: [],
     ssoGroups: [],
     memberships: [],
