@@ -145,7 +145,7 @@ test('permission sets with their managed policies as grants, the customer-manage
     { id: { resourceType: 'inline_policy', resource: inlineId }, parent: { resourceType: 'permission_set', resource: ps.Admin }, displayName: 'inline', profile: { aws_parent_arn: ps.Admin, aws_policy_name: 'inline', policy_document: INLINE } },
   ]);
   expect(snapshot.entitlements.filter((e) => e.resource.resourceType === 'inline_policy')).toEqual([
-    { id: `inline_policy:${inlineId}:attached`, resource: { resourceType: 'inline_policy', resource: inlineId }, slug: 'attached', displayName: 'inline Inline Policy', grantableTo: ['permission_set'] },
+    { id: `inline_policy:${inlineId}:attached`, resource: { resourceType: 'inline_policy', resource: inlineId }, slug: 'attached', displayName: 'inline Inline Policy', description: 'Has the inline inline policy in AWS', grantableTo: ['permission_set'] },
   ]);
   // The opt-in types leave the rest as it was: the same grants as without them, plus the permission-set ones.
   const off = await sync(BASE);

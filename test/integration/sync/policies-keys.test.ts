@@ -109,7 +109,8 @@ test('managed policies: resources, the attached entitlement and grants with bato
     resource: { resourceType: 'iam_policy', resource: ADMIN },
     slug: 'attached',
     displayName: 'AdministratorAccess Managed Policy',
-    grantableTo: ['iam_user', 'role', 'group'],
+    description: 'Has the AdministratorAccess managed policy in AWS',
+    grantableTo: ['iam_user', 'role', 'group', 'permission_set'],
   });
   const grants = snapshot.grants.filter((g) => g.entitlement.startsWith('iam_policy:'));
   expect(grants).toEqual([

@@ -71,6 +71,9 @@ const ROWS: [string, string | undefined, string, string][] = [
   ['group grant expands to group members', policies.grants.find((g) => g.principal.resourceType === 'group')?.expandable?.join(), 'group:arn:aws:iam::123456789012:group/admins:member', 'pkg/connector/iam_policy.go:410-416'],
   ['inline_policy resource id', inline.resources.find((r) => r.displayName === 's3-read')?.id.resource, 'arn:aws:iam::123456789012:user/eng/alice::inline::s3-read', 'pkg/connector/inline_policy.go:31, :483-485'],
   ['inline_policy entitlement id', inline.entitlements.find((e) => e.displayName === 's3-read Inline Policy')?.id, 'inline_policy:arn:aws:iam::123456789012:user/eng/alice::inline::s3-read:attached', 'pkg/connector/inline_policy.go:30, :341-345'],
+  ['inline_policy entitlement description', inline.entitlements.find((e) => e.resource.resource.endsWith('app-inline'))?.description, 'Has the app-inline inline policy in AWS', 'pkg/connector/inline_policy.go:346'],
+  ['iam_policy entitlement description', policies.entitlements[0]?.description, 'Has the AdministratorAccess managed policy in AWS', 'pkg/connector/iam_policy.go:223'],
+  ['iam_policy entitlement grantable to (permission_set_assignment: a type c1-aws does not produce)', policies.entitlements[0]?.grantableTo.join(), 'iam_user,role,group,permission_set', 'pkg/connector/iam_policy.go:211-221'],
   ['inline_policy entitlement display name', inline.entitlements.find((e) => e.resource.resource.endsWith('app-inline'))?.displayName, 'app-inline Inline Policy', 'pkg/connector/inline_policy.go:347'],
   [
     'inline_policy grant to its role',
@@ -88,11 +91,15 @@ describe('baton-aws ids: iam_policy, inline_policy, access-key', () => {
 
   test('entitlement ids parse back into resource and slug (inline ids hold "::")', () => {
     expect(parseEntitlementId('inline_policy:arn:aws:iam::123456789012:user/eng/alice::inline::s3-read:attached')).toEqual({
-      resource: { resourceType: 'inline_policy', resource: 'arn:aws:iam::123456789012:user/eng/alice::inline::s3-read' },
+      kind: 'sdk',
+      resourceType: 'inline_policy',
+      resource: 'arn:aws:iam::123456789012:user/eng/alice::inline::s3-read',
       slug: 'attached',
     });
     expect(parseEntitlementId('iam_policy:arn:aws:iam::aws:policy/AdministratorAccess:attached')).toEqual({
-      resource: { resourceType: 'iam_policy', resource: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      kind: 'sdk',
+      resourceType: 'iam_policy',
+      resource: 'arn:aws:iam::aws:policy/AdministratorAccess',
       slug: 'attached',
     });
   });

@@ -48,7 +48,7 @@ export const inlinePolicySyncer: ResourceTypeSyncer<AwsSyncState> = {
             profile: { aws_policy_name: p.PolicyName, aws_parent_arn: holder.resource, aws_parent_type: holder.resourceType, ...(document !== undefined ? { policy_document: document } : {}) },
           });
           const eid = entitlementId(id, ATTACHED_SLUG);
-          entitlements.push({ id: eid, resource: id, slug: ATTACHED_SLUG, displayName: `${p.PolicyName} Inline Policy`, grantableTo: [holder.resourceType] });
+          entitlements.push({ id: eid, resource: id, slug: ATTACHED_SLUG, displayName: `${p.PolicyName} Inline Policy`, description: `Has the ${p.PolicyName} inline policy in AWS`, grantableTo: [holder.resourceType] });
           grants.push(policyGrant(eid, holder));
         }
       }

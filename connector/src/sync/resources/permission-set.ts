@@ -68,7 +68,7 @@ export const permissionSetInlinePolicySyncer: ResourceTypeSyncer<AwsSyncState> =
       out.resources.push({ id, parent, displayName: PERMISSION_SET_INLINE_POLICY_NAME, profile: { aws_policy_name: PERMISSION_SET_INLINE_POLICY_NAME, aws_parent_arn: ps.arn, policy_document: document } });
       const eid = entitlementId(id, ATTACHED);
       // inline_policy.go:341-347: grantable to the parent's type; display name "<name> Inline Policy".
-      out.entitlements.push({ id: eid, resource: id, slug: ATTACHED, displayName: `${PERMISSION_SET_INLINE_POLICY_NAME} Inline Policy`, grantableTo: ['permission_set'] });
+      out.entitlements.push({ id: eid, resource: id, slug: ATTACHED, displayName: `${PERMISSION_SET_INLINE_POLICY_NAME} Inline Policy`, description: `Has the ${PERMISSION_SET_INLINE_POLICY_NAME} inline policy in AWS`, grantableTo: ['permission_set'] });
       // inline_policy.go:356-367: granted to the parent; no expansion for a permission set (iam_policy.go:417).
       out.grants.push({ id: grantId(eid, parent), entitlement: eid, principal: parent });
     }
