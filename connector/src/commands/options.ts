@@ -108,8 +108,14 @@ export function addSyncSelectionOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--sync-resource-types <ids>',
-        `comma-separated resource type ids: only these are synced, and naming an opt-in type (${Object.keys(OPT_IN_RESOURCE_TYPES).sort().join(', ')}) switches it on`,
-      ).env('BATON_SYNC_RESOURCE_TYPES'),
+        `comma-separated resource type ids (repeatable): only these are synced, and naming a type read only on request (${Object.keys(OPT_IN_RESOURCE_TYPES)
+          .filter((t) => t !== 'permission_set_assignment')
+          .sort()
+          .join(', ')}) switches it on; permission_set_assignment is accepted and yields nothing`,
+      )
+        .env('BATON_SYNC_RESOURCE_TYPES')
+        // baton-sdk's field is a string slice: a repeated flag adds to the list.
+        .argParser((value: string, previous: string | undefined) => [previous, value].filter((v) => v !== undefined && v.trim() !== '').join(',')),
     )
     .addOption(
       new Option('--sync-only-attached-policies [bool]', 'iam_policy resources only for managed policies attached to at least one user, group or role').env('BATON_SYNC_ONLY_ATTACHED_POLICIES').argParser(bool),
@@ -274,6 +280,10 @@ export function resolveFeatures(raw: RawFeatureOptions): ResolvedFeatures {
   // baton-aws's --sync-secrets is its access-key type's switch.
   if (raw.syncSecrets === true) toggles.access_keys = true;
   const selected = parseResourceTypes(raw.syncResourceTypes);
+  // baton-aws registers its access-key builder only with --sync-secrets: naming the type while saying no is a contradiction.
+  if (raw.syncSecrets === false && selected?.includes('access-key')) {
+    throw new UsageError('--sync-resource-types names access-key while --sync-secrets is false: drop one of them');
+  }
   // Naming an opt-in type asks for it (baton-sdk syncs exactly the named types).
   for (const id of selected ?? []) if (OPT_IN_RESOURCE_TYPES[id]) toggles[OPT_IN_RESOURCE_TYPES[id]] = true;
   const enabled = resourceTypesFor(toggles);

@@ -101,6 +101,9 @@ export function parseAssignmentGrantId(id: string): { principalType: string; pri
   const principalType = colon < 0 ? rest : rest.slice(0, colon);
   const tail = colon < 0 ? '' : rest.slice(colon + 1);
   const pipe = tail.indexOf('|');
+  // The same assignment granted on baton-aws's permission_set_assignment binding: `…:permission_set_assignment:<psArn>-<acct>:assigned`.
+  const binding = tail.indexOf(`:${BINDING_TYPE}:`);
+  if (pipe < 0 && binding >= 0) return { principalType, principal: tail.slice(0, binding), entitlement: tail.slice(binding + 1) };
   if (pipe < 0) return { principalType, principal: tail };
   const split = tail.lastIndexOf(':', pipe);
   return { principalType, principal: split < 0 ? '' : tail.slice(0, split), entitlement: tail.slice(split + 1) };
@@ -109,10 +112,14 @@ export function parseAssignmentGrantId(id: string): { principalType: string; pri
 /**
  * What an entitlement id names, structurally (the parts are checked by provision/targets.ts):
  * - `sdk`: `<type>:<resource>:<slug>` for a type c1-aws or baton-aws has (the type may be one we do not write);
- * - `permission-set`: baton-aws's `<accountId>|<permissionSetArn>`, or our earlier `account:<accountId>:<psArn>`
- *   (`legacy`), still taken by grant/revoke.
+ * - `permission-set`: baton-aws's `<accountId>|<permissionSetArn>`, its binding's
+ *   `permission_set_assignment:<psArn>-<accountId>:assigned` (the same assignment), or our earlier
+ *   `account:<accountId>:<psArn>` (`legacy`), still taken by grant/revoke.
  * Null when it is neither (an unknown type, no colon).
  */
+/** baton-aws's (permission set, account) binding type, whose `assigned` entitlement is the account's permission-set one. */
+const BINDING_TYPE = 'permission_set_assignment';
+
 export type ParsedEntitlementId =
   | { kind: 'sdk'; resourceType: string; resource: string; slug: string }
   | { kind: 'permission-set'; accountId: string; permissionSetArn: string; legacy: boolean };
@@ -126,6 +133,12 @@ export function parseEntitlementId(id: string): ParsedEntitlementId | null {
   const type = id.slice(0, first);
   if (!(type in RESOURCE_TYPES) && !BATON_AWS_TYPE_IDS.includes(type)) return null;
   const rest = id.slice(first + 1);
+  if (type === BINDING_TYPE) {
+    // baton-aws's scope binding (permission_set_assignment.go:34-36, its entitlement "assigned" :145-151): the object
+    // id is `<psArn>-<accountId>`, the account id the last 12 digits.
+    const m = /^(.+)-(\d{12}):assigned$/.exec(rest);
+    return m ? { kind: 'permission-set', accountId: m[2], permissionSetArn: m[1], legacy: false } : null;
+  }
   if (type === 'account') {
     // Our earlier account:<accountId>:<permissionSetArn>; the account id has no colon.
     const i = rest.indexOf(':');

@@ -120,6 +120,7 @@ function entitlementProblem(id: string): string {
   const first = id.split(':')[0];
   // "123456789012arn:…", "123456789012:arn:…": an account id, then no '|'.
   if (/^\d/.test(id)) return `--entitlement "${id}" has no '|' between the account id and the permission set ARN (baton-aws's <accountId>|<permissionSetArn>)`;
+  if (first === 'permission_set_assignment') return `--entitlement "${id}" is not baton-aws's permission_set_assignment:<permissionSetArn>-<12-digit accountId>:assigned`;
   if (id.includes(':')) return `--entitlement "${id}" names an unknown resource type "${first}" (as a sync snapshot writes it: ${PROVISIONED})`;
   return `--entitlement "${id}" is not an entitlement id (<resource type>:<resource id>:<slug>, or <accountId>|<permissionSetArn>, as a sync snapshot writes it)`;
 }

@@ -246,6 +246,19 @@ describe('usage errors (exit 2, before any AWS call)', () => {
     expect(r.stderr).toMatch(/--sync-resource-types: unknown resource type "iam-user"; valid: access-key, account, account_iam, .*iam_policy.*, sso_user/);
   });
 
+  test('a repeated --sync-resource-types adds to the list (baton-sdk string slice), never replaces it', async () => {
+    // Were the last one to win, iam_user alone would pass: the first value is still checked.
+    const r = await sync('--sync-resource-types', 'bogus', '--sync-resource-types', 'iam_user');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(/unknown resource type "bogus"/) });
+    const empty = await sync('--sync-resource-types', '', '--sync-resource-types', 'sso_user');
+    expect(empty.stderr).toMatch(/sso_user needs --global-aws-sso-enabled\n/);
+  });
+
+  test('access-key named while --sync-secrets is false is refused', async () => {
+    const r = await sync('--sync-secrets=false', '--sync-resource-types', 'iam_user,access-key');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: 'c1-aws: --sync-resource-types names access-key while --sync-secrets is false: drop one of them\n' });
+  });
+
   test('a type whose feature is off names the feature flag', async () => {
     expect((await sync('--sync-resource-types', 'sso_user')).stderr).toMatch(/sso_user needs --global-aws-sso-enabled\n/);
     expect((await sync('--global-aws-orgs-enabled', '--sync-resource-types', 'permission_set')).stderr).toMatch(/permission_set needs --global-aws-sso-enabled\n/);

@@ -73,7 +73,7 @@ describe('parseTarget', () => {
     ['inline_policy (baton-aws)', { entitlement: 'inline_policy:arn:aws:iam::123456789012:user/bob#inline:attached', principalType: 'iam_user', principal: USER }, /c1-aws does not provision inline_policy entitlements/],
     ['access-key (baton-aws)', { entitlement: 'access-key:AKIAEXAMPLE:owner', principalType: 'iam_user', principal: USER }, /c1-aws does not provision access-key entitlements/],
     ['permission_set (baton-aws)', { entitlement: `permission_set:${PS}:assigned`, principalType: 'sso_user', principal: SSO_USER }, /c1-aws does not provision permission_set entitlements/],
-    ['permission_set_assignment (baton-aws)', { entitlement: `permission_set_assignment:210987654321|${PS}:assigned`, principalType: 'sso_user', principal: SSO_USER }, /c1-aws does not provision permission_set_assignment entitlements/],
+    ['a malformed permission_set_assignment binding (baton-aws)', { entitlement: `permission_set_assignment:210987654321|${PS}:assigned`, principalType: 'sso_user', principal: SSO_USER }, /is not baton-aws's permission_set_assignment:<permissionSetArn>-<12-digit accountId>:assigned/],
     ['an unknown type', { entitlement: 'bucket:arn:aws:s3:::b:read', principalType: 'iam_user', principal: USER }, /unknown resource type "bucket"/],
     ['a baton-aws type as principal type', { entitlement: `group:${GROUP}:member`, principalType: 'iam_policy', principal: USER }, /baton-aws's iam_policy is not a principal c1-aws provisions to/],
     ['a ".." group path segment', { entitlement: 'group:arn:aws:iam::123456789012:group/c1-managed/../Admins:member', principalType: 'iam_user', principal: USER }, /--entitlement group ARN .*path segment "\.\."/],
@@ -116,6 +116,17 @@ describe('parseGrantId', () => {
     const id = assignmentGrantId(entitlement, { resourceType: principalType, resource: principal });
     expect(id).toBe(`grant:${principalType}:${principal}:210987654321|${PS}`);
     expect(parseGrantId(id)).toEqual({ entitlement, principalType, principal });
+  });
+
+  test('takes baton-aws\'s permission_set_assignment binding grant as the same account assignment (permission_set_assignment.go:34-36, account.go via helpers.go:39)', () => {
+    // Written out: grant:<type>:<id>:permission_set_assignment:<psArn>-<accountId>:assigned.
+    const id = `grant:sso_user:${SSO_USER}:permission_set_assignment:${PS}-210987654321:assigned`;
+    const ids = parseGrantId(id);
+    expect(ids).toEqual({ entitlement: `permission_set_assignment:${PS}-210987654321:assigned`, principalType: 'sso_user', principal: SSO_USER });
+    expect(parseTarget(ids)).toEqual(parseTarget({ entitlement: `210987654321|${PS}`, principalType: 'sso_user', principal: SSO_USER }));
+    // Malformed bindings are refused, naming the id: no 12-digit account after the last '-', another slug.
+    expect(() => parseGrantId(`grant:sso_user:${SSO_USER}:permission_set_assignment:${PS}-2109876:assigned`)).toThrow(UsageError);
+    expect(() => parseGrantId(`grant:sso_user:${SSO_USER}:permission_set_assignment:${PS}-210987654321:member`)).toThrow(UsageError);
   });
 
   test.each<[string, string, RegExp]>([
