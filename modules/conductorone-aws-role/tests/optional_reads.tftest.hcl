@@ -54,7 +54,8 @@ run "every_switch" {
     error_message = "Each switch is one inline policy, named as capabilities.json names it."
   }
   assert {
-    condition     = !strcontains(aws_iam_role_policy.this["policy_sync"].policy, "Attach") && !strcontains(aws_iam_role_policy.this["policy_sync"].policy, "Delete") && !strcontains(aws_iam_role_policy.this["permission_set_sync"].policy, "CreateAccountAssignment")
+    # By the action's prefix: iam:ListAttachedUserPolicies (a read) holds "Attach" too.
+    condition     = !strcontains(aws_iam_role_policy.this["policy_sync"].policy, "\"iam:Attach") && !strcontains(aws_iam_role_policy.this["policy_sync"].policy, "\"iam:Detach") && !strcontains(aws_iam_role_policy.this["policy_sync"].policy, "\"iam:Delete") && !strcontains(aws_iam_role_policy.this["permission_set_sync"].policy, "CreateAccountAssignment")
     error_message = "A read switch grants none of the provisioning actions baton-aws declares for the same types."
   }
 }
