@@ -1,5 +1,6 @@
 /** Provisioning's view of AWS failures: a ProvisionError naming the call. Classification lives in aws/errors.ts. */
 import { errorMessage, errorName, isAccessDenied, isConflict, isNotFound, requestIdOf } from '../aws/errors';
+import { allPages } from '../aws/pages';
 import { ProvisionError } from './types';
 
 /** Wraps any AWS failure as a ProvisionError naming the call; access denials say which action the role lacks. */
@@ -16,16 +17,9 @@ export function failure(call: string, e: unknown): ProvisionError {
 
 /** Pages a NextToken read to the end; a failure names the call. */
 export async function readAllPages<T>(call: string, fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
   try {
-    do {
-      const page = await fetch(token);
-      all.push(...page.items);
-      token = page.next;
-    } while (token);
+    return await allPages(fetch);
   } catch (e) {
     throw failure(call, e);
   }
-  return all;
 }

@@ -7,20 +7,10 @@
 import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, ListRootsCommand } from '@aws-sdk/client-organizations';
 import type { AwsContext } from '../../aws';
 import type { ResourceId } from '../../model/ids';
+import { allPages } from '../../aws/pages';
 import { mapLimit } from '../concurrency';
 import type { PhaseProgress } from '../engine';
 import type { AwsSyncState, OrgHierarchy } from './state';
-
-async function allPages<T>(fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    all.push(...page.items);
-    token = page.next;
-  } while (token);
-  return all;
-}
 
 /** units false: roots only (the accounts directly under a root get it as parent; those in OUs get none). */
 export async function fetchOrgHierarchy(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress, o: { concurrency: number; units: boolean }): Promise<void> {

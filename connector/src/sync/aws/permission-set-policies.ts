@@ -11,20 +11,10 @@ import {
   ListManagedPoliciesInPermissionSetCommand,
 } from '@aws-sdk/client-sso-admin';
 import type { AwsContext } from '../../aws';
+import { allPages } from '../../aws/pages';
 import { mapLimit } from '../concurrency';
 import type { PhaseProgress } from '../engine';
 import type { AwsSyncState, PermissionSetPolicies } from './state';
-
-async function allPages<T>(fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    all.push(...page.items);
-    token = page.next;
-  } while (token);
-  return all;
-}
 
 /** managed false: skip the AWS-managed list (no grants to iam_policy are written then). */
 export async function fetchPermissionSetPolicies(ctx: AwsContext, s: AwsSyncState, p: PhaseProgress, o: { concurrency: number; managed: boolean }): Promise<void> {
