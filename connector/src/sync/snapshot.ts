@@ -28,16 +28,27 @@ export function sortKeysDeep<T>(v: T): T {
 }
 
 export function sortSnapshot(s: Snapshot): Snapshot {
-  return {
-    version: s.version,
-    syncedAt: s.syncedAt,
-    source: sortKeysDeep(s.source),
-    resourceTypes: [...s.resourceTypes].sort(byKey((t) => t.id)),
-    resources: s.resources.map((r) => ({ ...r, profile: sortKeysDeep(r.profile) })).sort(byKey((r) => resourceKey(r.id))),
-    entitlements: [...s.entitlements].sort(byKey((e) => e.id)),
-    grants: s.grants.map((g) => (g.conditions ? { ...g, conditions: sortKeysDeep(g.conditions) } : g)).sort(byKey((g) => g.id)),
-    warnings: [...s.warnings].sort(byKey((w) => `${w.source}\u0000${w.message}`)),
-  };
+  return sortSnapshotInPlace({ ...s, resourceTypes: [...s.resourceTypes], resources: s.resources.map((r) => ({ ...r })), entitlements: [...s.entitlements], grants: [...s.grants], warnings: [...s.warnings] });
+}
+
+/**
+ * sortSnapshot without the copies, for a snapshot its caller owns (the engine's): its arrays are sorted and its
+ * resources' profiles (and grants' conditions) replaced by key-sorted ones where they lie. At 10k users that is
+ * ~60,000 resources not copied while the originals are still alive.
+ */
+export function sortSnapshotInPlace(s: Snapshot): Snapshot {
+  s.source = sortKeysDeep(s.source);
+  s.resourceTypes.sort(byKey((t) => t.id));
+  for (const r of s.resources) r.profile = sortKeysDeep(r.profile);
+  s.resources.sort(byKey((r) => resourceKey(r.id)));
+  s.entitlements.sort(byKey((e) => e.id));
+  for (let i = 0; i < s.grants.length; i++) {
+    const g = s.grants[i];
+    if (g.conditions) s.grants[i] = { ...g, conditions: sortKeysDeep(g.conditions) };
+  }
+  s.grants.sort(byKey((g) => g.id));
+  s.warnings.sort(byKey((w) => `${w.source}\u0000${w.message}`));
+  return s;
 }
 
 export function serializeSnapshot(s: Snapshot): string {
