@@ -218,10 +218,16 @@ async function hold(scale: number): Promise<void> {
   Object.assign(process.env, moto.env, { AWS_MAX_ATTEMPTS: '3' });
   const seedCtx = createAwsContext({ credentials: MOTO_CREDENTIALS, region: MOTO_REGION, maxAttempts: 3 });
   const t = Date.now();
-  await seedIdentityCenterScale(seedCtx, IC);
-  await seedIamScale(seedCtx, { fromUser: 0, toUser: scale, ...IAM, withGroupsAndRoles: true });
-  await seedPoliciesAndKeys(seedCtx, 0, scale, true);
-  seedCtx.destroy();
+  try {
+    await seedIdentityCenterScale(seedCtx, IC);
+    await seedIamScale(seedCtx, { fromUser: 0, toUser: scale, ...IAM, withGroupsAndRoles: true });
+    await seedPoliciesAndKeys(seedCtx, 0, scale, true);
+  } catch (e) {
+    await moto.stop();
+    throw e;
+  } finally {
+    seedCtx.destroy();
+  }
   process.stdout.write(`seeded ${scale} users in ${((Date.now() - t) / 1000).toFixed(0)} s; AWS_ENDPOINT_URL=${moto.endpoint}\n`);
   const stop = () => void moto.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
