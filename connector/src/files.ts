@@ -28,6 +28,14 @@ function modeFor(file: string): number {
 
 /** Writes `text` to `file` atomically, mode 0600 (or stricter as above), never through a symlink at `file`. */
 export function writePrivateFile(file: string, text: string): void {
+  writePrivateFileChunks(file, [text]);
+}
+
+/** Pieces are gathered up to this many characters per write: few syscalls, no whole-file string. */
+const WRITE_BATCH = 1 << 20;
+
+/** writePrivateFile for text given in pieces (a large snapshot), so the whole text is never one string in memory. */
+export function writePrivateFileChunks(file: string, chunks: Iterable<string>): void {
   const target = path.resolve(file);
   const mode = modeFor(target);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
@@ -36,7 +44,18 @@ export function writePrivateFile(file: string, text: string): void {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, PRIVATE_MODE);
     // Exactly `mode`, whatever the umask (a 0400 file stays 0400).
     fchmodSync(fd, mode);
-    writeSync(fd, text);
+    let batch: string[] = [];
+    let size = 0;
+    for (const chunk of chunks) {
+      batch.push(chunk);
+      size += chunk.length;
+      if (size >= WRITE_BATCH) {
+        writeAll(fd, batch.join(''));
+        batch = [];
+        size = 0;
+      }
+    }
+    if (size > 0 || batch.length > 0) writeAll(fd, batch.join(''));
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -50,6 +69,13 @@ export function writePrivateFile(file: string, text: string): void {
     }
     throw e;
   }
+}
+
+/** writeSync may write fewer bytes than asked: loop until all are written. */
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
 }
 
 /**

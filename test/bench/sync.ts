@@ -13,6 +13,9 @@
  *
  *   npm run bench:sync [-- --scales 1000,10000]
  * Worker mode (internal): `--worker <out.json> [--opt-in]` syncs the estate moto holds (endpoint from AWS_ENDPOINT_URL).
+ * Hold mode: `--hold <users>` seeds the same estate with policies and keys at one scale, prints moto's endpoint and
+ * keeps moto up until interrupted, so the worker can be run against it again and again (memory profiling:
+ * `AWS_ENDPOINT_URL=<endpoint> node --heap-prof -r tsx/cjs test/bench/sync.ts --worker out.json --opt-in`).
  */
 import { execFile } from 'node:child_process';
 import {
@@ -30,7 +33,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AwsContext, createAwsContext } from '../../connector/src/aws';
 import { mapLimit } from '../../connector/src/sync/concurrency';
-import { serializeSnapshot, syncAws, writeFileAtomic } from '../../connector/src/sync';
+import { syncAws, writeSnapshotFile } from '../../connector/src/sync';
 import { MOTO_CREDENTIALS, MOTO_REGION, REPO_ROOT, startMoto } from '../harness/moto';
 import { IdentityCenterScaleSpec, seedIamScale, seedIdentityCenterScale } from '../harness/seed-estate';
 
@@ -54,7 +57,7 @@ async function worker(out: string, optIn: boolean): Promise<void> {
   const started = Date.now();
   const ctx = createAwsContext({ credentials: MOTO_CREDENTIALS, region: MOTO_REGION, ssoRegion: MOTO_REGION });
   const r = await syncAws(ctx, { organizations: true, identityCenter: true, concurrency: 16, ...(optIn ? { optIn: { policies: true, access_keys: true } } : {}) });
-  writeFileAtomic(out, serializeSnapshot(r.snapshot));
+  writeSnapshotFile(out, r.snapshot);
   ctx.destroy();
   const result: WorkerResult = {
     wallMs: Date.now() - started,
@@ -209,7 +212,35 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-if (process.argv[2] === '--worker') {
+/** Seeds the estate at one scale (policies and keys included), then keeps moto up until SIGINT/SIGTERM. */
+async function hold(scale: number): Promise<void> {
+  const moto = await startMoto();
+  Object.assign(process.env, moto.env, { AWS_MAX_ATTEMPTS: '3' });
+  const seedCtx = createAwsContext({ credentials: MOTO_CREDENTIALS, region: MOTO_REGION, maxAttempts: 3 });
+  const t = Date.now();
+  try {
+    await seedIdentityCenterScale(seedCtx, IC);
+    await seedIamScale(seedCtx, { fromUser: 0, toUser: scale, ...IAM, withGroupsAndRoles: true });
+    await seedPoliciesAndKeys(seedCtx, 0, scale, true);
+  } catch (e) {
+    await moto.stop();
+    throw e;
+  } finally {
+    seedCtx.destroy();
+  }
+  process.stdout.write(`seeded ${scale} users in ${((Date.now() - t) / 1000).toFixed(0)} s; AWS_ENDPOINT_URL=${moto.endpoint}\n`);
+  const stop = () => void moto.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  setInterval(() => {}, 1 << 30);
+}
+
+if (process.argv[2] === '--hold') {
+  void hold(Number(process.argv[3])).catch((e) => {
+    process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
+  });
+} else if (process.argv[2] === '--worker') {
   void worker(process.argv[3], process.argv[4] === '--opt-in').catch((e) => {
     process.stderr.write(`${(e as Error).stack}\n`);
     process.exit(1);

@@ -9,7 +9,7 @@ import { bool, wholeNumber } from './parsers';
 import { readFileSync } from 'node:fs';
 import { createAwsContext } from '../aws';
 import { UsageError } from '../errors';
-import { DEFAULT_CONCURRENCY, serializeSnapshot, syncAws, SyncResult, writeFileAtomic } from '../sync';
+import { DEFAULT_CONCURRENCY, syncAws, SyncResult, writeSnapshotFile } from '../sync';
 import { SyncError } from '../sync/engine';
 import { createReporter } from '../sync/progress';
 import { visible } from '../text';
@@ -129,7 +129,7 @@ export function register(program: Command): void {
           optIn: { policies: toggles.policies === true, access_keys: toggles.access_keys === true, permission_sets: toggles.permission_sets === true, organization_hierarchy: toggles.organization_hierarchy === true },
           syncOnlyAttachedPolicies,
         });
-        writeFileAtomic(raw.output, serializeSnapshot(result.snapshot));
+        writeSnapshotFile(raw.output, result.snapshot);
         if (raw.json) {
           const { snapshot, stats } = result;
           process.stdout.write(`${JSON.stringify({ ok: true, output: raw.output, callerArn: snapshot.source.callerArn, assumedRole: assume, ...stats, entitlements: snapshot.entitlements.length, warnings: snapshot.warnings }, null, 2)}\n`);

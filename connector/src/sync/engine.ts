@@ -5,7 +5,7 @@
  */
 import type { Grant, ResourceBatch, ResourceTypeDef, Snapshot, SyncWarning } from './types';
 import { SNAPSHOT_VERSION } from './types';
-import { sortSnapshot } from './snapshot';
+import { sortSnapshotInPlace } from './snapshot';
 
 export interface PhaseProgress {
   /** Sets the number of steps of the phase, once known. */
@@ -117,19 +117,22 @@ export async function runSync<S>(opts: RunSyncOptions<S>): Promise<Snapshot> {
     const batch = s.build(opts.state);
     warnings.push(...(batch.warnings ?? []));
     // A syncer writes its own type; should one hand back another's, the selection still holds for it.
-    const resources = batch.resources.filter((r) => typeSelected(selection, r.id.resourceType));
-    const entitlements = batch.entitlements.filter((e) => typeSelected(selection, e.resource.resourceType));
-    const kept = new Set(entitlements.map((e) => e.id));
-    const dropped = new Set(batch.entitlements.filter((e) => !kept.has(e.id)).map((e) => e.id));
-    const grants = batch.grants.filter((g) => !dropped.has(g.entitlement));
+    // Without a selection everything is kept: no filtered copies of the (large) arrays.
+    const resources = selection ? batch.resources.filter((r) => typeSelected(selection, r.id.resourceType)) : batch.resources;
+    const entitlements = selection ? batch.entitlements.filter((e) => typeSelected(selection, e.resource.resourceType)) : batch.entitlements;
+    const kept = new Set(selection ? entitlements.map((e) => e.id) : []);
+    const dropped = new Set(selection ? batch.entitlements.filter((e) => !kept.has(e.id)).map((e) => e.id) : []);
+    const grants = selection ? batch.grants.filter((g) => !dropped.has(g.entitlement)) : batch.grants;
     if (resources.length === 0) continue;
     // Two syncers may share a type (inline_policy: IAM's and the permission sets'): listed once.
     if (!snapshot.resourceTypes.some((t) => t.id === s.type.id)) snapshot.resourceTypes.push({ id: s.type.id, displayName: s.type.displayName, traits: [...s.type.traits] });
-    snapshot.resources.push(...resources);
-    snapshot.entitlements.push(...entitlements);
-    snapshot.grants.push(...grants);
+    // One element at a time: push(...a) passes every element as an argument (a copy on the stack, and a RangeError
+    // past the engine's argument limit).
+    for (const r of resources) snapshot.resources.push(r);
+    for (const e of entitlements) snapshot.entitlements.push(e);
+    for (const g of grants) snapshot.grants.push(g);
   }
-  return sortSnapshot(snapshot);
+  return sortSnapshotInPlace(snapshot);
 }
 
 /** Grants from several statements for the same (entitlement, principal) become one, with each statement's conditions. */

@@ -24,7 +24,7 @@ import { permissionSetInlinePolicySyncer, permissionSetSyncer } from './resource
 import type { Snapshot } from './types';
 
 export * from './types';
-export { serializeSnapshot, writeFileAtomic, readSnapshot } from './snapshot';
+export { serializeSnapshot, snapshotChunks, writeFileAtomic, writeSnapshotFile, readSnapshot } from './snapshot';
 export type { ScimConfig } from './aws/scim';
 
 export const DEFAULT_CONCURRENCY = 8;

@@ -9,7 +9,7 @@ import { checkScimEndpoint, checkScimToken } from '../../../connector/src/sync/a
 import { diffSnapshots, formatDiff } from '../../../connector/src/sync/diff';
 import { runSync, SyncError } from '../../../connector/src/sync/engine';
 import { analyzeTrust } from '../../../connector/src/sync/resources/role';
-import { serializeSnapshot, sortSnapshot, writeFileAtomic } from '../../../connector/src/sync/snapshot';
+import { serializeSnapshot, sortSnapshot, writeFileAtomic, writeSnapshotFile } from '../../../connector/src/sync/snapshot';
 import type { Snapshot } from '../../../connector/src/sync/types';
 import { mapLimit } from '../../../connector/src/sync/concurrency';
 
@@ -141,6 +141,27 @@ describe('snapshot form', () => {
       }),
     );
     expect(serializeSnapshot(sortSnapshot(snap([])))).toContain('"a": {\n      "c": 2,\n      "d": 1\n    },\n    "b": 1');
+  });
+
+  test('the streamed snapshot text is JSON.stringify(s, null, 2) byte for byte (property), in memory and on disk', () => {
+    const json = fc.jsonValue();
+    const item = fc.oneof(json, fc.dictionary(fc.string(), fc.oneof(json, fc.constant(undefined))), fc.constant(undefined));
+    const dir = mkdtempSync(path.join(tmpdir(), 'c1-stream-'));
+    fc.assert(
+      fc.property(
+        fc.record({ version: fc.integer(), syncedAt: fc.string(), source: fc.dictionary(fc.string(), json), resources: fc.array(item), grants: fc.array(item), warnings: fc.array(item), absent: fc.constant(undefined) }, { requiredKeys: ['version', 'resources'] }),
+        (s) => {
+          const expected = `${JSON.stringify(s, null, 2)}\n`;
+          const file = path.join(dir, 'snap.json');
+          writeSnapshotFile(file, s as unknown as Snapshot);
+          return serializeSnapshot(s as unknown as Snapshot) === expected && readFileSync(file, 'utf8') === expected;
+        },
+      ),
+    );
+    // Pieces are batched into ~1 MB writes: a snapshot larger than one batch, with text outside Latin-1.
+    const big = { ...snap([]), resources: Array.from({ length: 20000 }, (_, i) => ({ id: { resourceType: 'iam_user', resource: `u${i}` }, displayName: `Ünïcödé 用户 ${i} 🙂`, profile: { n: i, s: 'x'.repeat(50) } })) } as unknown as Snapshot;
+    writeSnapshotFile(path.join(dir, 'big.json'), big);
+    expect(readFileSync(path.join(dir, 'big.json'), 'utf8')).toBe(`${JSON.stringify(big, null, 2)}\n`);
   });
 
   test('diff: added, removed, changed conditions', () => {
