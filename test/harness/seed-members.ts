@@ -46,6 +46,20 @@ export const MANAGEMENT_ROLE_ARN = `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/${MA
 export const STACK_SET_NAME = 'ConductorOneMemberAccess';
 export const EXTERNAL_ID = 'c1-member-accounts-test-external-id-0001';
 
+/** The CLI's environment as the deployer of the estate: the management role, its external ID, Organizations on. */
+export const deployerCliEnv = (motoEnv: NodeJS.ProcessEnv, estate: MemberEstate, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...motoEnv,
+  AWS_ACCESS_KEY_ID: estate.deployerKeys.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: estate.deployerKeys.secretAccessKey,
+  BATON_ROLE_ARN: MANAGEMENT_ROLE_ARN,
+  BATON_EXTERNAL_ID: EXTERNAL_ID,
+  BATON_TRUSTED_PRINCIPAL_ARN: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:user/deployer`,
+  BATON_GLOBAL_AWS_ORGS_ENABLED: 'true',
+  BATON_IAM_ASSUME_ROLE_NAME: MEMBER_ROLE_NAME,
+  ...extra,
+});
+
 export const baseCtx = (opts: { maxAttempts?: number } = {}) => createAwsContext({ credentials: MOTO_CREDENTIALS, region: MOTO_REGION, maxAttempts: opts.maxAttempts ?? 1 });
 
 const doc = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import schema from '../../../connector/src/validate/report.schema.json';
 import { REPO_ROOT, useMoto } from '../../harness/moto';
 import { runAsync } from '../../harness/process';
-import { MANAGEMENT_ACCOUNT, MANAGEMENT_ROLE_ARN, MEMBER_ROLE_NAME, MemberEstate, seedMemberEstate } from '../../harness/seed-members';
+import { deployerCliEnv, MANAGEMENT_ACCOUNT, MEMBER_ROLE_NAME, MemberEstate, seedMemberEstate } from '../../harness/seed-members';
 import type { MemberAccountRow } from '../../../connector/src/validate/check-member-accounts';
 
 const moto = useMoto({ resetBeforeEach: false });
@@ -22,18 +22,7 @@ beforeAll(async () => {
   estate = await seedMemberEstate({ targeted: 5, users: 2, groups: 1, roles: 1, edgeCases: true });
 }, 120_000);
 
-const env = (extra: NodeJS.ProcessEnv = {}) => ({
-  ...process.env,
-  ...moto.env,
-  AWS_ACCESS_KEY_ID: estate.deployerKeys.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: estate.deployerKeys.secretAccessKey,
-  BATON_ROLE_ARN: MANAGEMENT_ROLE_ARN,
-  BATON_EXTERNAL_ID: 'c1-member-accounts-test-external-id-0001',
-  BATON_TRUSTED_PRINCIPAL_ARN: `arn:aws:iam::${MANAGEMENT_ACCOUNT}:user/deployer`,
-  BATON_GLOBAL_AWS_ORGS_ENABLED: 'true',
-  BATON_IAM_ASSUME_ROLE_NAME: MEMBER_ROLE_NAME,
-  ...extra,
-});
+const env = (extra: NodeJS.ProcessEnv = {}) => deployerCliEnv(moto.env, estate, extra);
 const c1 = (args: string[], e: NodeJS.ProcessEnv) => runAsync(process.execPath, [CLI, ...args], { env: e, timeoutMs: 120_000 });
 
 test('the report says exactly which member accounts are ready and why the others are not; closed ones skipped', async () => {
