@@ -60,35 +60,36 @@ export async function findMembershipById(ctx: AwsContext, membershipId: string, 
     // With a scope, only the groups it allows; their ids are matched as the API lists them.
     .filter((g) => !scoped || inScope(g.resourceId, allowedGroups));
 
-  let next = 0;
+  // Groups are read in waves of MEMBERSHIP_SEARCH_CONCURRENCY, and the search stops after the wave that finds it: how
+  // many groups are read then depends on where the membership is, never on which response came back first.
   let searched = 0;
   let hit: { groupId: string; resourceId: string; userId?: string } | undefined;
   let error: unknown;
-  const worker = async () => {
-    while (!hit && error === undefined && next < groups.length) {
-      const g = groups[next++];
-      searched++;
-      let token: string | undefined;
-      do {
-        let page;
-        try {
-          page = await ctx.identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId: identityStoreId, GroupId: g.groupId, NextToken: token }));
-        } catch (e) {
-          if (isNotFound(e)) break; // deleted since ListGroups: it holds nothing
-          error ??= failure('identitystore:ListGroupMemberships', e);
-          return;
-        }
-        // Exactly as sync wrote it: ids are compared byte for byte, never case-folded.
-        const m = (page.GroupMemberships ?? []).find((x) => x.MembershipId === membershipId);
-        if (m) {
-          hit ??= { ...g, userId: m.MemberId && 'UserId' in m.MemberId ? m.MemberId.UserId : undefined };
-          return;
-        }
-        token = page.NextToken;
-      } while (token && !hit && error === undefined);
-    }
+  const readGroup = async (g: { groupId: string; resourceId: string }) => {
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await ctx.identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId: identityStoreId, GroupId: g.groupId, NextToken: token }));
+      } catch (e) {
+        if (isNotFound(e)) return; // deleted since ListGroups: it holds nothing
+        error ??= failure('identitystore:ListGroupMemberships', e);
+        return;
+      }
+      // Exactly as sync wrote it: ids are compared byte for byte, never case-folded.
+      const m = (page.GroupMemberships ?? []).find((x) => x.MembershipId === membershipId);
+      if (m) {
+        hit ??= { ...g, userId: m.MemberId && 'UserId' in m.MemberId ? m.MemberId.UserId : undefined };
+        return;
+      }
+      token = page.NextToken;
+    } while (token && !hit && error === undefined);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(MEMBERSHIP_SEARCH_CONCURRENCY, groups.length)) }, worker));
+  for (let i = 0; i < groups.length && !hit && error === undefined; i += MEMBERSHIP_SEARCH_CONCURRENCY) {
+    const wave = groups.slice(i, i + MEMBERSHIP_SEARCH_CONCURRENCY);
+    searched += wave.length;
+    await Promise.all(wave.map(readGroup));
+  }
   if (error !== undefined) throw error;
   if (!hit) return { found: false, groupsSearched: searched, scoped, identityStoreId };
   if (!hit.userId) {

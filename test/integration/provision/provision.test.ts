@@ -206,17 +206,28 @@ describe('revoke by MembershipId (baton-aws\'s Identity Center membership grant 
   const join = async (groupId: string, userId = w.sso.aliceUserId) =>
     (await setup.identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: w.identityStoreId, GroupId: groupId, MemberId: { UserId: userId } }))).MembershipId!;
   const moreGroups = async (n: number) => {
-    for (let i = 0; i < n; i++) await setup.identityStore.send(new CreateSsoGroupCommand({ IdentityStoreId: w.identityStoreId, DisplayName: `extra-${i}` }));
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push((await setup.identityStore.send(new CreateSsoGroupCommand({ IdentityStoreId: w.identityStoreId, DisplayName: `extra-${i}` }))).GroupId!);
+    return ids;
   };
 
-  test('the search stops once a group lists it: at most MEMBERSHIP_SEARCH_CONCURRENCY groups read when it is in the first', async () => {
+  test('the search stops after the wave of MEMBERSHIP_SEARCH_CONCURRENCY groups that lists it, whatever the response order', async () => {
     await moreGroups(12); // 14 groups; moto lists them in creation order, devs first
     const id = await join(w.sso.devsGroupId);
     const ctx = ctxFor();
     const r = await revoke(ctx, { grant: id });
     expect(r).toMatchObject({ status: 'revoked', resolved: { entitlement: w.entitlements.ssoGroup, principalType: 'sso_user', principal: w.sso.aliceId } });
-    expect(ctx.calls.count('identitystore:ListGroupMemberships')).toBeLessThanOrEqual(MEMBERSHIP_SEARCH_CONCURRENCY);
+    expect(ctx.calls.count('identitystore:ListGroupMemberships')).toBe(MEMBERSHIP_SEARCH_CONCURRENCY);
     expect(await ssoMemberships(w.sso.devsGroupId)).toEqual([]);
+  });
+
+  test('a membership in the second wave: two waves read, the third never', async () => {
+    const extra = await moreGroups(12); // listed after the fixture's two groups: extra[3] is the sixth group, in the second wave
+    const id = await join(extra[3]);
+    const ctx = ctxFor();
+    expect((await revoke(ctx, { grant: id })).status).toBe('revoked');
+    expect(ctx.calls.count('identitystore:ListGroupMemberships')).toBe(2 * MEMBERSHIP_SEARCH_CONCURRENCY);
+    expect(await ssoMemberships(extra[3])).toEqual([]);
   });
 
   test('a MembershipId no group holds: every group read, then "already revoked" with no write', async () => {
