@@ -3,12 +3,13 @@
  * one) into a temp dir, and sets TF_CLI_CONFIG_FILE only for the child processes; a machine without a mirror keeps
  * Terraform's normal registry install.
  */
-import { spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunResult, runAsync } from './process';
+import { mirrorProviderBinary, providerLease, startProviderServerSync } from './provider-server';
 
 export type { RunResult } from './process';
 
@@ -76,12 +77,21 @@ function result(r: SpawnSyncReturns<string>): RunResult {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
 }
 
+/** The mirror's provider binary, which a shared provider server runs (provider-server.ts), or null. */
+let serverBinary: string | null | undefined;
+function sharedBinary(): string | null {
+  if (serverBinary === undefined) serverBinary = mirrorProviderBinary(providerMirror());
+  return serverBinary;
+}
+
 /** Runs `terraform <args>` in `cwd`. Never throws on a non-zero exit: callers assert on `code`. */
 export function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300000): RunResult {
+  const full = { ...process.env, ...terraformEnv(), ...env };
+  const shared = providerLease(sharedBinary(), cwd, args, full)?.tryNow();
   return result(
     spawnSync('terraform', [...args], {
       cwd,
-      env: { ...process.env, ...terraformEnv(), ...env },
+      env: { ...full, ...shared },
       encoding: 'utf8',
       timeout: timeoutMs,
       maxBuffer: 64 * 1024 * 1024,
@@ -91,7 +101,10 @@ export function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv = 
 
 /** `terraform <args>` via runAsync, with the offline CLI config. */
 export function terraformAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return runAsync('terraform', args, { cwd, env: { ...process.env, ...terraformEnv(), ...env } });
+  const full = { ...process.env, ...terraformEnv(), ...env };
+  const lease = providerLease(sharedBinary(), cwd, args, full);
+  if (!lease) return runAsync('terraform', args, { cwd, env: full });
+  return lease.run(() => runAsync('terraform', args, { cwd, env: { ...full, ...lease.env } }));
 }
 
 /** `terraform init` that never reaches the network when a mirror exists. */
@@ -133,47 +146,12 @@ export interface SharedProvider {
  * One AWS provider process for every `terraform test` run of a test file that only uses `mock_provider "aws"`.
  * Terraform starts the provider about twice per run block for its schema (the 700 MB binary builds every resource's
  * schema on start: ~0.45 s CPU each); attached to one long-lived process (TF_REATTACH_PROVIDERS, the provider's own
- * `-debug` mode) the runs only ask it for the schema. Only for mock providers: Terraform never configures the real
- * provider behind a mock, so the shared process holds no state. A configured provider (moto) must never be shared:
- * tried for one plan/apply at a time, the second ConfigureProvider in the same process already fails ("unable to add
- * custom RootCAs HTTPClient"), and aliases would overwrite each other's settings.
- * The provider is started from `dir`'s init (the version its lock file selects), under a shell that kills it when
- * its stdin closes: on `stop()`, or when this process dies without stopping it (waited for, so its CPU time counts).
+ * `-debug` mode) the runs only ask it for the schema. Terraform never configures the real provider behind a mock, so
+ * the shared process holds no state. (Configured providers against moto are shared by terraform()/terraformAsync()
+ * themselves, under the rules of provider-server.ts.) The provider is started from `dir`'s init (the version its lock
+ * file selects).
  */
 export async function startMockProviderServer(dir: string): Promise<SharedProvider> {
-  const binary = installedAwsProvider(dir);
-  const child = spawn('sh', ['-c', '"$0" -debug </dev/null & p=$!; read -r _; kill "$p" 2>/dev/null; wait "$p"', binary], {
-    env: { ...process.env, ...terraformEnv() },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const reattach = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the AWS provider did not start in debug mode:\n${out}`)), 120000);
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /TF_REATTACH_PROVIDERS='(\{.*\})'/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the AWS provider exited (${code}) before it was ready:\n${out}`));
-    });
-  });
-  child.removeAllListeners('exit');
-  // The children's env must name exactly this provider: JSON.parse checks the shape before anyone relies on it.
-  const address = Object.keys(JSON.parse(reattach) as Record<string, unknown>);
-  if (address.join() !== 'registry.terraform.io/hashicorp/aws') throw new Error(`unexpected reattach config: ${reattach}`);
-  return {
-    env: { TF_REATTACH_PROVIDERS: reattach },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.on('exit', () => resolve());
-        child.stdin.end();
-      }),
-  };
+  const { env, stop } = startProviderServerSync(installedAwsProvider(dir), { ...process.env, ...terraformEnv() });
+  return { env, stop };
 }
