@@ -9,6 +9,9 @@ module.exports = {
   maxWorkers: 2,
   // e2e first, the scanner files after them, the rest last (see the file): a fresh clone has no durations to go by.
   testSequencer: '<rootDir>/test/tools/sequencer.js',
+  // One temp dir per run, removed at its end (test/tools/temp-root.js).
+  globalSetup: '<rootDir>/test/tools/global-setup.js',
+  globalTeardown: '<rootDir>/test/tools/global-teardown.js',
   testTimeout: 120000,
   slowTestThreshold: 30,
   reporters: ['default', '<rootDir>/test/tools/summary-reporter.js'],

@@ -97,7 +97,8 @@ export function planCacheKey(inputs: PlanCacheInputs): string {
  * produced; later calls, in any jest worker, read the stored value. Builds of other keys over a day old are removed.
  */
 export async function cachedBuild<T>(name: string, key: string, build: (dir: string) => Promise<T>): Promise<{ dir: string; value: T }> {
-  const base = path.join(os.tmpdir(), name);
+  // Outlives the run's own temp dir (test/tools/temp-root.js): a rerun with the same inputs reuses the build.
+  const base = path.join(process.env.C1_TEST_CACHE_DIR ?? os.tmpdir(), name);
   mkdirSync(base, { recursive: true });
   const dir = path.join(base, key);
   const done = path.join(dir, 'result.json');

@@ -38,7 +38,7 @@ export function terraformEnv(): NodeJS.ProcessEnv {
   if (cachedEnv) return cachedEnv;
   // One stable file per user and mirror, rewritten only when its content changes: per-process temp dirs piled up
   // (jest workers are killed, not exited, so cleanup hooks do not run).
-  const dir = path.join(os.tmpdir(), `c1-tf-cli-${os.userInfo().uid}`);
+  const dir = path.join(process.env.C1_TEST_CACHE_DIR ?? os.tmpdir(), `c1-tf-cli-${os.userInfo().uid}`);
   mkdirSync(dir, { recursive: true });
   const mirror = providerMirror();
   const env: NodeJS.ProcessEnv = { CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' };
