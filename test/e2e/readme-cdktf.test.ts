@@ -5,8 +5,10 @@
  * They run in a copy of the project (cdktf.json, package.json, stacks/, modules/; node_modules and connector linked):
  * the stacks keep their local state at terraform.<stack>.tfstate in the project directory, which
  * stacks-deploy.test.ts uses in the repository at the same time. Against one moto holding an organization: deploy exits 0 with the validation step's checks
- * passed (its default: the real c1-aws CLI), `cdktf diff` with the same arguments shows no changes; then moto is
- * reset. (test/e2e/stacks-deploy.test.ts covers the stacks with --var, sync_step=sync and `cdktf destroy`.)
+ * passed (its default: the real c1-aws CLI), and a second plan of the deployed stack with the same variables
+ * (`terraform plan` where cdktf ran it, cdktf.out/stacks/<stack>: what `cdktf diff` runs after re-synthesizing the
+ * same app; stacks-deploy.test.ts runs `cdktf diff` itself) has nothing to change; then moto is reset.
+ * (test/e2e/stacks-deploy.test.ts covers the stacks with --var, sync_step=sync, `cdktf diff` and `cdktf destroy`.)
  */
 import { CreateOrganizationCommand } from '@aws-sdk/client-organizations';
 import { ListRolePoliciesCommand } from '@aws-sdk/client-iam';
@@ -17,7 +19,7 @@ import { codeBlocks, TerraformRoot } from '../harness/example-root';
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, REPO_ROOT, useMoto } from '../harness/moto';
 import { runAsync } from '../harness/process';
 import { rootLifecycle } from '../harness/root-lifecycle';
-import { RunResult, tempDir, terraformEnv } from '../harness/terraform';
+import { RunResult, tempDir, terraformAsync, terraformEnv } from '../harness/terraform';
 import defaults from '../../modules/conductorone-aws-role/defaults.json';
 import manifest from '../../modules/conductorone-aws-role/policies/capabilities.json';
 
@@ -52,17 +54,23 @@ async function cdktf(verb: string, args: string[], out: string, extra: string[])
   return r;
 }
 
-/** One command as a root: apply = deploy, plan = diff (0 only when it says "No changes"), destroy = destroy. */
+/** One command as a root: apply = deploy, plan = `terraform plan -detailed-exitcode` of the deployed stack, destroy = destroy. */
 function cdktfRoot(args: string[], i: number): TerraformRoot {
   const out = () => path.join(work, `cdktf.out-${i}`);
+  // `--var k=v` as Terraform spells it.
+  const vars = args.slice(1).flatMap((a, j, all) => (a === '--var' ? ['-var', all[j + 1]] : []));
   return {
     dir: out(),
     work,
     tf: () => Promise.reject(new Error('not a Terraform root')),
     apply: () => cdktf('deploy', args, out(), ['--auto-approve']),
     plan: async () => {
-      const r = await cdktf('diff', args, out(), []);
-      return { ...r, code: r.code === 0 && /No changes/.test(r.output) ? 0 : r.code || 2 };
+      const r = await terraformAsync(path.join(out(), 'stacks', args[0]), ['plan', '-detailed-exitcode', '-input=false', '-no-color', ...vars], {
+        ...moto.env,
+        TF_VAR_external_id: SECRET,
+      });
+      captured.push(r.output);
+      return r;
     },
     destroy: () => cdktf('destroy', args, out(), ['--auto-approve']),
     captured,

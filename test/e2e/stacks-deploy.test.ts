@@ -1,9 +1,10 @@
 /**
  * `cdktf deploy` / `destroy` of the single-account stack with the real cdktf CLI, Terraform and AWS provider against
  * moto (offline: --skip-provider-lock), as the stacks' own user-facing claims beyond the README's deploy commands
- * (test/e2e/readme-cdktf.test.ts runs those, each with an empty `cdktf diff`, the management stack included): inputs
- * given with --var reach the module, the validation step ran the real c1-aws CLI in sync mode with its table visible
- * and wrote the snapshot where the output says, the role in moto is the module's, outputs keep the external ID
+ * (test/e2e/readme-cdktf.test.ts runs those, each with an empty second plan, the management stack included): inputs
+ * given with --var reach the module, the validation step ran the real c1-aws CLI in sync mode with its table visible,
+ * `cdktf diff` with the same arguments shows no changes (the suite's one `cdktf diff`), the step wrote the snapshot
+ * where the output says, the role in moto is the module's, outputs keep the external ID
  * sensitive, an invalid external ID fails at plan without printing it, `cdktf destroy` leaves no role, and the
  * external ID appears in no captured output.
  *
@@ -115,6 +116,11 @@ describe('conductorone-aws (single account), sync step', () => {
     expect(r.output).toMatch(/wrote \S*conductorone-snapshot\.json in/);
     expect(r.output).not.toContain('output suppressed');
   });
+
+  it('cdktf diff with the same arguments: no changes', () => {
+    const d = cdktf(['diff', 'conductorone-aws'], { sync_step: 'sync' });
+    expect({ code: d.code, noChanges: /No changes/.test(d.output) }).toEqual({ code: 0, noChanges: true });
+  }, 180000);
 
   it('moto holds the role, trust policy and inline policy the stack declares', async () => {
     const role = (await aws.iam.send(new GetRoleCommand({ RoleName: ROLE }))).Role!;
