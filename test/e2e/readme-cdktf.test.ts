@@ -18,6 +18,7 @@ import { AwsContext, createAwsContext } from '../../connector/src/aws';
 import { codeBlocks, TerraformRoot } from '../harness/example-root';
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, REPO_ROOT, useMoto } from '../harness/moto';
 import { runAsync } from '../harness/process';
+import { cdktfProvider } from '../harness/stacks';
 import { rootLifecycle } from '../harness/root-lifecycle';
 import { RunResult, tempDir, terraformAsync, terraformEnv } from '../harness/terraform';
 import defaults from '../../modules/conductorone-aws-role/defaults.json';
@@ -46,10 +47,10 @@ let work: string;
 const captured: string[] = [];
 
 async function cdktf(verb: string, args: string[], out: string, extra: string[]): Promise<RunResult> {
-  const r = await runAsync('npx', ['cdktf', verb, ...args, '--skip-provider-lock', '--output', out, ...extra], {
-    cwd: work,
-    env: { ...process.env, ...terraformEnv(), ...moto.env, TF_VAR_external_id: SECRET, CI: '1', FORCE_COLOR: '0' },
-  });
+  const env = { ...moto.env, TF_VAR_external_id: SECRET, CI: '1', FORCE_COLOR: '0' };
+  const r = await cdktfProvider(path.join(out, 'stacks', args[0]), env).run((shared) =>
+    runAsync('npx', ['cdktf', verb, ...args, '--skip-provider-lock', '--output', out, ...extra], { cwd: work, env: { ...process.env, ...terraformEnv(), ...env, ...shared } }),
+  );
   captured.push(r.output);
   return r;
 }

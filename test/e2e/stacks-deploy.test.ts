@@ -20,7 +20,7 @@ import { CAPABILITY_IDS, capability } from '../../connector/src/policy/capabilit
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, Moto, startMoto } from '../harness/moto';
 import { seedTestEstate, TestEstate } from '../harness/seed-estate';
 import { RunResult, tempDir, terraform, terraformEnv } from '../harness/terraform';
-import { CDKTF_CLI, cdktfProject } from '../harness/stacks';
+import { CDKTF_CLI, cdktfProject, cdktfProvider } from '../harness/stacks';
 import defaults from '../../modules/conductorone-aws-role/defaults.json';
 import grammar from '../../modules/conductorone-aws-role/grammar.json';
 
@@ -37,13 +37,16 @@ const captured: string[] = [];
 
 function cdktf(args: string[], vars: Record<string, string> = {}): RunResult {
   const varArgs = Object.entries({ external_id: SECRET, ...vars }).flatMap(([k, v]) => ['--var', `${k}=${v}`]);
-  const r = spawnSync(CDKTF_CLI, [...args, '--output', out, '--skip-provider-lock', ...varArgs], {
-    cwd: project,
-    env: { ...process.env, ...terraformEnv(), ...moto.env, CI: '1', FORCE_COLOR: '0' },
-    encoding: 'utf8',
-    timeout: 300000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const env = { ...moto.env, CI: '1', FORCE_COLOR: '0' };
+  const r = cdktfProvider(stackDir(args[1]), env).runSync((shared) =>
+    spawnSync(CDKTF_CLI, [...args, '--output', out, '--skip-provider-lock', ...varArgs], {
+      cwd: project,
+      env: { ...process.env, ...terraformEnv(), ...env, ...shared },
+      encoding: 'utf8',
+      timeout: 300000,
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
   const result = { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
   captured.push(result.output);
   return result;

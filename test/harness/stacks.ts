@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './moto';
+import { declaresProviderAlias, mirrorProviderBinary, providerLease } from './provider-server';
+import { providerMirror, terraformEnv } from './terraform';
 
 /** cdktf.json's app command with its repository-relative paths made absolute, so it runs from any folder. */
 export function appCommand(): string[] {
@@ -41,4 +43,41 @@ export function cdktfProject(dir: string): string {
   const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   writeFileSync(path.join(dir, 'cdktf.json'), `${JSON.stringify({ ...config, app: appCommand().map(quote).join(' ') }, null, 2)}\n`);
   return dir;
+}
+
+/**
+ * The shared AWS provider (provider-server.ts) for a cdktf command whose stack Terraform runs in `stackDir`, or {}.
+ * The stack is synthesized by the command itself, so its provider blocks are checked after it (`checkAfter`): a stack
+ * with provider aliases fails the test instead of passing on one shared configuration. `terraform init` under cdktf
+ * then installs no AWS provider in the stack's folder (Terraform skips reattached providers); the stacks' provider
+ * requirements are resolved against the mirror by stacks-generated.test.ts and package.test.ts.
+ */
+export interface CdktfProvider {
+  /** Runs an async cdktf command with the shared provider's environment (one command at a time per server). */
+  run<T>(fn: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T>;
+  /** The same for a synchronous command (without the server when another command holds it). */
+  runSync<T>(fn: (env: NodeJS.ProcessEnv) => T): T;
+}
+
+export function cdktfProvider(stackDir: string, env: NodeJS.ProcessEnv): CdktfProvider {
+  const lease = providerLease(mirrorProviderBinary(providerMirror()), stackDir, ['apply'], { ...process.env, ...terraformEnv(), ...env });
+  const checkAfter = (shared: NodeJS.ProcessEnv) => {
+    if (shared.TF_REATTACH_PROVIDERS && declaresProviderAlias(stackDir) !== false) {
+      throw new Error(`${stackDir} declares AWS provider aliases: one shared provider cannot serve it (test/harness/provider-server.ts)`);
+    }
+  };
+  return {
+    run: async (fn) => {
+      if (!lease) return fn({});
+      const out = await lease.run(() => fn(lease.env));
+      checkAfter(lease.env);
+      return out;
+    },
+    runSync: (fn) => {
+      const shared = lease?.tryNow() ?? {};
+      const out = fn(shared);
+      checkAfter(shared);
+      return out;
+    },
+  };
 }
