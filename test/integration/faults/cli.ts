@@ -1,6 +1,11 @@
-/** Runs the c1-aws CLI as a child process (as a user does), with the environment of a fault proxy or moto. */
+/**
+ * Runs the c1-aws CLI with the environment of a fault proxy or moto: its `main` in this process (test/harness/cli-main.ts,
+ * the same argv and environment), or as a child process (as a user does) for the cases about the process: its exit
+ * code and signals.
+ */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { runMain } from '../../harness/cli-main';
 import { REPO_ROOT } from '../../harness/moto';
 
 export const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
@@ -21,10 +26,14 @@ export interface Run {
  */
 export const FAULT_RETRY_ENV = { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '5', C1_AWS_RETRY_DELAY_SCALE: '0.01' };
 
+/** The run's whole environment: BATON_* and AWS_* settings of the developer's shell must not leak into it. */
+const runEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_') && !k.startsWith('AWS_'))),
+  ...env,
+});
+
 export function startC1(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Run> } {
-  // BATON_* settings of the developer's shell must not leak into the run.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_') && !k.startsWith('AWS_')));
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: runEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -33,4 +42,6 @@ export function startC1(args: string[], env: NodeJS.ProcessEnv): { child: ChildP
   return { child, done };
 }
 
-export const c1 = (args: string[], env: NodeJS.ProcessEnv) => startC1(args, env).done;
+/** `c1-aws <args>`: in process, or with `child` as `node connector/bin/c1-aws.js`. */
+export const c1 = async (args: string[], env: NodeJS.ProcessEnv, { child = false } = {}): Promise<Run> =>
+  child ? startC1(args, env).done : { ...(await runMain(args, runEnv(env))), signal: null };

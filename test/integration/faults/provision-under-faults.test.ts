@@ -6,6 +6,7 @@
  *   checked afterwards (one membership, one assignment, then none);
  * - with ambiguous failures (the write applied, then a 500), the retry meets the write that already happened: the
  *   command must still end in the intended state, with no duplicate.
+ * The commands run in process (./cli.ts), the file's first one as a child process (exit 0 of the binary).
  */
 import { GetGroupCommand } from '@aws-sdk/client-iam';
 import { ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
@@ -59,9 +60,10 @@ const WRITES = {
 };
 
 const timings: string[] = [];
+let childRuns = 0;
 async function run(verb: 'grant' | 'revoke', args: string[]) {
   const t0 = Date.now();
-  const r = await c1([verb, ...args, '--json'], { ...proxy.env, ...FAULT_RETRY_ENV });
+  const r = await c1([verb, ...args, '--json'], { ...proxy.env, ...FAULT_RETRY_ENV }, { child: childRuns++ === 0 });
   timings.push(`${verb} ${args[1].split(':')[0]} ${Date.now() - t0} ms`);
   if (r.code !== 0) throw new Error(`${verb} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
   return JSON.parse(r.stdout) as { status: string };

@@ -1,7 +1,8 @@
 /**
  * `c1-aws sync` through the fault proxy: under 20% throttling plus 5% 5xx it completes and writes the very same bytes
  * as a fault-free run (same --synced-at); a sync killed (SIGKILL) while the proxy slows responses leaves the previous
- * snapshot file untouched.
+ * snapshot file untouched. The fault-free reference runs in process (./cli.ts); the run under faults (exit 0) and the
+ * killed one are child processes.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ test('under 20% throttling and 5% 5xx, sync completes with a byte-identical snap
   proxy.resetStats();
   proxy.arm({ rates: { throttle: 0.2, http500: 0.025, http503: 0.025 } });
   const out = path.join(dir, 'faulty.json');
-  const run = await c1(['sync', '-o', out, '--synced-at', AT, '--json', ...FEATURES], { ...proxy.env, ...FAULT_RETRY_ENV });
+  const run = await c1(['sync', '-o', out, '--synced-at', AT, '--json', ...FEATURES], { ...proxy.env, ...FAULT_RETRY_ENV }, { child: true });
   proxy.disarm();
   const s = proxy.stats();
   console.log(`sync under faults: ${s.requests} requests, faults ${JSON.stringify(s.faults)}`);

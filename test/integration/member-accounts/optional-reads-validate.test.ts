@@ -1,22 +1,21 @@
 /**
- * `c1-aws validate` with member accounts and ConductorOne's optional reads, as a user runs it (a child process with
- * env) against moto. ConductorOne's connector reads member accounts' policies and access keys through the member role
+ * `c1-aws validate` with member accounts and ConductorOne's optional reads, as a user runs it (env only) against moto:
+ * the CLI's `main` in this process with the same argv and environment (test/harness/cli-main.ts; no case here is about
+ * the process or its exit code). ConductorOne's connector reads member accounts' policies and access keys through the member role
  * with per-principal calls (baton-aws 2156bebe pkg/connector/iam_policy.go:138, inline_policy.go:82, secrets.go:55),
  * so the module's enable_policy_sync / enable_access_key_sync put policy_sync / access_key_sync into the member role,
  * and the member-account check judges the role against them exactly when their types are asked for: a role without
  * them is "missing", a role with them while they are off "excess" (as iam_provisioning without --member-provisioning).
  * The estate (test/harness/seed-members.ts): member roles from the StackSet holding iam_sync + policy_sync only.
  */
-import * as path from 'node:path';
-import { REPO_ROOT, useMoto } from '../../harness/moto';
-import { runAsync } from '../../harness/process';
+import { useMoto } from '../../harness/moto';
+import { runMain } from '../../harness/cli-main';
 import { deployerCliEnv, MemberEstate, seedMemberEstate } from '../../harness/seed-members';
 import type { MemberAccountRow } from '../../../connector/src/validate/check-member-accounts';
 import { capability } from '../../../connector/src/policy/capabilities';
 
 const moto = useMoto({ resetBeforeEach: false });
 let estate: MemberEstate;
-const CLI = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
 
 beforeAll(async () => {
   estate = await seedMemberEstate({ targeted: 2, users: 1, groups: 1, roles: 0, optionalReads: ['policy_sync'] });
@@ -25,7 +24,7 @@ beforeAll(async () => {
 const env = (extra: NodeJS.ProcessEnv = {}) => deployerCliEnv(moto.env, estate, extra);
 
 async function memberCheck(extra: NodeJS.ProcessEnv) {
-  const run = await runAsync(process.execPath, [CLI, 'validate', '--json'], { env: env(extra), timeoutMs: 120_000 });
+  const run = await runMain(['validate', '--json'], env(extra));
   const check = JSON.parse(run.stdout).checks.find((c: { id: string }) => c.id === 'member-accounts');
   const rows = check.details.accounts as MemberAccountRow[];
   // Every targeted account has the same role: one verdict for all.

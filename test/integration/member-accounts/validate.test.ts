@@ -1,14 +1,17 @@
 /**
- * `c1-aws validate` with member accounts, as a user runs it (a child process with env) against moto: the per-account
+ * `c1-aws validate` with member accounts, as a user runs it (env only) against moto: the per-account
  * report judged from what the deployer sees (the StackSet's instances, and the member role read through
  * OrganizationAccountAccessRole). The estate (test/harness/seed-members.ts): member roles from a service-managed
  * StackSet over two OUs; one account outside the targets, one closed, one whose role was deleted out of band and one
- * whose trust was rewritten to another principal.
+ * whose trust was rewritten to another principal. Runs are the CLI's `main` in this process with the same argv and
+ * environment (test/harness/cli-main.ts), except one child process each for exit 1 and 2 (the way from `main`'s result
+ * to the binary's exit code; no case here asserts exit 0).
  */
 import Ajv from 'ajv';
 import * as path from 'node:path';
 import schema from '../../../connector/src/validate/report.schema.json';
 import { REPO_ROOT, useMoto } from '../../harness/moto';
+import { runMain } from '../../harness/cli-main';
 import { runAsync } from '../../harness/process';
 import { deployerCliEnv, MANAGEMENT_ACCOUNT, MEMBER_ROLE_NAME, MemberEstate, seedMemberEstate } from '../../harness/seed-members';
 import type { MemberAccountRow } from '../../../connector/src/validate/check-member-accounts';
@@ -23,10 +26,13 @@ beforeAll(async () => {
 }, 120_000);
 
 const env = (extra: NodeJS.ProcessEnv = {}) => deployerCliEnv(moto.env, estate, extra);
-const c1 = (args: string[], e: NodeJS.ProcessEnv) => runAsync(process.execPath, [CLI, ...args], { env: e, timeoutMs: 120_000 });
+/** `c1-aws <args>` with the environment `e`: in process, or with `child` as `node connector/bin/c1-aws.js`. */
+const c1 = (args: string[], e: NodeJS.ProcessEnv, { child = false } = {}) =>
+  child ? runAsync(process.execPath, [CLI, ...args], { env: e, timeoutMs: 120_000 }) : runMain(args, e);
 
 test('the report says exactly which member accounts are ready and why the others are not; closed ones skipped', async () => {
-  const run = await c1(['validate', '--json'], env());
+  // A child process: exit 1 of the binary.
+  const run = await c1(['validate', '--json'], env(), { child: true });
   const report = JSON.parse(run.stdout);
   expect(validateSchema(report)).toBe(true);
   const check = report.checks.find((c: { id: string }) => c.id === 'member-accounts');
@@ -97,7 +103,8 @@ test.each([
   [['--global-aws-orgs-enabled', 'false', '--global-aws-cross-account-iam-enabled'], /--global-aws-cross-account-iam-enabled requires --global-aws-orgs-enabled/],
 ])('bad input %j: exit 2 naming the input and the rule, before any AWS call', async (args, message) => {
   // An endpoint nothing listens on: any AWS call would fail differently (and slowly).
-  const run = await c1(['validate', ...args], env({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }));
+  // The first case as a child process: exit 2 of the binary.
+  const run = await c1(['validate', ...args], env({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }), { child: args[1] === 'bad name' });
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(message);
 });

@@ -1,4 +1,8 @@
-/** `c1-aws grant` / `revoke` as a user runs them: a child process pointed at moto through the environment. */
+/**
+ * `c1-aws grant` / `revoke` as a user runs them, pointed at moto through the environment. Most runs are the CLI's
+ * `main` in this process (test/harness/cli-main.ts: the same argv and environment, no ~1 s child start-up); one
+ * child-process case each for exit 0, 1 and 2 proves the way from `main`'s result to the binary's exit code.
+ */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,8 +29,10 @@ interface Run {
   stderr: string;
 }
 
-function c1(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** `c1-aws <args>` with this file's environment: in process, or with `child` as `node connector/bin/c1-aws.js`. */
+function c1(args: string[], env: NodeJS.ProcessEnv = {}, { child = false } = {}): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  if (!child) return runMain(args, { ...base, ...moto.env, ...env });
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env: { ...base, ...moto.env, ...env }, cwd: REPO_ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -45,7 +51,8 @@ const members = async () => (await setup.iam.send(new GetGroupCommand({ GroupNam
 const bob = () => ['--entitlement', w.entitlements.iamGroup, '--principal-type', 'iam_user', '--principal', w.iam.bobArn];
 
 test('grant prints the request ID and exits 0; again prints "already granted" and exits 0', async () => {
-  const first = await c1(['grant', ...bob()]);
+  // A child process: exit 0 of the binary.
+  const first = await c1(['grant', ...bob()], {}, { child: true });
   expect(first).toMatchObject({ code: 0, stderr: '' });
   expect(first.stdout).toMatch(/^granted: IAM user bob in IAM group developers .*request ID \S+/);
   expect(first.stdout).toMatch(/iam:AddUserToGroup: request ID \S+/);
@@ -275,18 +282,19 @@ test('a suspended account exits 1, and --json says why', async () => {
   const out = JSON.parse(r.stdout);
   expect(out).toMatchObject({ status: 'failed', error: { code: 'account-not-active', message: expect.stringContaining('SUSPENDED') } });
   expect(out.calls['sso:CreateAccountAssignment']).toBeUndefined();
-  const text = await c1(['grant', '--entitlement', w.entitlements.suspendedAssignment, '--principal-type', 'sso_user', '--principal', w.sso.aliceId]);
+  // A child process: exit 1 of the binary.
+  const text = await c1(['grant', '--entitlement', w.entitlements.suspendedAssignment, '--principal-type', 'sso_user', '--principal', w.sso.aliceId], {}, { child: true });
   expect(text.code).toBe(1);
   expect(text.stderr).toContain(`c1-aws: grant failed: account ${w.accounts.suspended} is SUSPENDED`);
 });
 
 test('a group outside BATON_PROVISIONING_ALLOWED_GROUPS exits 2 before any call', async () => {
   const scope = 'arn:aws:iam::123456789012:group/c1-managed/*';
-  // Credentials that could not sign anything: the refusal must come first.
+  // Credentials that could not sign anything: the refusal must come first. A child process: exit 2 of the binary.
   const r = await c1(['grant', '--entitlement', w.entitlements.adminsGroup, '--principal-type', 'iam_user', '--principal', w.iam.bobArn], {
     BATON_PROVISIONING_ALLOWED_GROUPS: scope,
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  });
+  }, { child: true });
   expect(r.code).toBe(2);
   expect(r.stderr).toContain(`group ${w.iam.adminsGroupArn} is outside the provisioning scope`);
   expect(r.stderr).toContain(scope);
@@ -315,7 +323,7 @@ test.each([
   ['bad wait timeout', ['grant', '--wait-timeout', '0'], /seconds/],
   ['provisioning turned off', ['grant', '--provisioning', 'false', '--entitlement', 'group:arn:aws:iam::123456789012:group/g:member', '--principal-type', 'iam_user', '--principal', 'arn:aws:iam::123456789012:user/u'], /provisioning is turned off/],
 ])('usage error (%s) exits 2', async (_name, args, message) => {
-  // In process (test/harness/cli-main.ts): the child-process cases above prove the exit codes 0 and 2 of the binary.
+  // In process (test/harness/cli-main.ts): the child-process cases above prove the exit codes 0, 1 and 2 of the binary.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
   const r = await runMain(args as string[], { ...base, ...moto.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
   expect(r.code).toBe(2);

@@ -14,6 +14,7 @@ import { UsageError } from '../../../connector/src/errors';
 import { grant, ProvisionError, ProvisionIds, ProvisionOptions, revoke } from '../../../connector/src/provision';
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, REPO_ROOT, useMoto } from '../../harness/moto';
 import { seedWorld, World } from './world';
+import { runMain } from '../../harness/cli-main';
 
 const moto = useMoto({ resetBeforeEach: false });
 const IAM_SCOPE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:group/c1-managed/*`;
@@ -157,10 +158,13 @@ describe.each<Verb>(['grant', 'revoke'])('%s', (verb) => {
   });
 });
 
-// The CLI as a user runs it (the reviewer's commands), as a child process pointed at moto through the environment.
+// The CLI as a user runs it (the reviewer's commands), pointed at moto through the environment: in process, except one
+// child process each for exit 2, 1 and 0 (the way from `main`'s result to the binary's exit code).
 const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
-function c1(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `c1-aws <args>` with this file's environment: in process (test/harness/cli-main.ts), or with `child` as the binary. */
+function c1(args: string[], env: NodeJS.ProcessEnv = {}, { child = false } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  if (!child) return runMain(args, { ...base, ...moto.env, ...env });
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env: { ...base, ...moto.env, ...env }, cwd: REPO_ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -182,7 +186,7 @@ describe('the CLI', () => {
     ];
     for (const [name, args, env] of cases) {
       // A closed port: any AWS call would fail with exit 1, not 2.
-      const r = await c1(args, { ...env, ...CLOSED_PORT });
+      const r = await c1(args, { ...env, ...CLOSED_PORT }, { child: name === 'grant by id' });
       expect({ name, code: r.code }).toEqual({ name, code: 2 });
       expect(r.stderr).toMatch(/outside the provisioning scope/);
       expect(r.stderr).toContain(IAM_SCOPE);
@@ -202,11 +206,11 @@ describe('the CLI', () => {
     expect(out.error.message).toContain(`--sso-group "awsadministrators" resolved to ${ssoGroupId(adminsGroupId)}`);
     expect(out.error.message).toContain(storePattern(w.sso.devsGroupId));
     expect(writes(out.calls)).toEqual([]);
-    const revokeOutside = await c1(['revoke', '--sso-group', 'ops', '--sso-user', 'alice@example.com', '--allowed-groups', scope]);
+    const revokeOutside = await c1(['revoke', '--sso-group', 'ops', '--sso-user', 'alice@example.com', '--allowed-groups', scope], {}, { child: true });
     expect(revokeOutside.code).toBe(1);
     expect(revokeOutside.stderr).toContain(`resolved to ${ssoGroupId(opsGroupId())}`);
     expect(await ssoState()).toEqual(before);
-    const inside = await c1(['grant', '--json', '--sso-group', 'devs', '--sso-user', 'alice@example.com', '--allowed-groups', scope]);
+    const inside = await c1(['grant', '--json', '--sso-group', 'devs', '--sso-user', 'alice@example.com', '--allowed-groups', scope], {}, { child: true });
     expect(inside.code).toBe(0);
     expect(JSON.parse(inside.stdout)).toMatchObject({ status: 'granted', ids: { entitlement: w.entitlements.ssoGroup } });
     expect((await ssoState()).devs).toEqual([w.sso.aliceUserId]);

@@ -18,6 +18,7 @@ import { grant, ProvisionError, ProvisionIds, ProvisionOptions, resolveNames, re
 import { MOTO_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, MOTO_REGION, REPO_ROOT, useMoto } from '../../harness/moto';
 import { faultHandler } from './faults';
 import { seedWorld, World } from './world';
+import { runMain } from '../../harness/cli-main';
 
 const moto = useMoto({ resetBeforeEach: false });
 const ACCT = MOTO_DEFAULT_ACCOUNT;
@@ -251,11 +252,14 @@ describe('Identity Center names that match more than one principal are refused, 
   });
 });
 
-// The CLI as a user runs it: exit codes, messages, --json, and no secret printed.
+// The CLI as a user runs it: exit codes, messages, --json, and no secret printed. In process, except one child
+// process each for exit 2, 1 and 0 (the way from `main`'s result to the binary's exit code).
 const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
 const EXTERNAL_ID = 'guard-test-external-id-0123456789abcdef';
-function c1(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `c1-aws <args>` with this file's environment: in process (test/harness/cli-main.ts), or with `child` as the binary. */
+function c1(args: string[], env: NodeJS.ProcessEnv = {}, { child = false } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  if (!child) return runMain(args, { ...base, ...moto.env, ...env });
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env: { ...base, ...moto.env, ...env }, cwd: REPO_ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -268,7 +272,7 @@ describe('the CLI', () => {
 
   test('a dot-dot spelling exits 2 before any call; the scope\'s path spelled over Admins exits 1 naming both ARNs', async () => {
     const before = await iamState();
-    const dots = await c1(['grant', ...bobTo(groupArn('c1-managed/../Admins')), '--allowed-groups', SCOPE], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    const dots = await c1(['grant', ...bobTo(groupArn('c1-managed/../Admins')), '--allowed-groups', SCOPE], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }, { child: true });
     expect(dots.code).toBe(2);
     expect(dots.stderr).toMatch(/--entitlement.*path segment "\.\."/);
     const spoof = await c1(['grant', ...bobTo(groupArn('c1-managed/Admins')), '--allowed-groups', SCOPE, '--json']);
@@ -279,7 +283,7 @@ describe('the CLI', () => {
     expect(out.error.message).toContain(groupArn('c1-managed/Admins'));
     expect(Object.keys(out.calls).sort()).toEqual(['iam:GetGroup', 'sts:GetCallerIdentity']);
     // A grant id as a snapshot would never write it: revoking carol from Admins through the scope's path.
-    const byGrantId = await c1(['revoke', '--grant', `group:${groupArn('c1-managed/Admins')}:member:iam_user:${userArn('carol')}`, '--allowed-groups', SCOPE]);
+    const byGrantId = await c1(['revoke', '--grant', `group:${groupArn('c1-managed/Admins')}:member:iam_user:${userArn('carol')}`, '--allowed-groups', SCOPE], {}, { child: true });
     expect(byGrantId.code).toBe(1);
     expect(byGrantId.stderr).toContain(`real ARN ${groupArn('Admins')}`);
     const wildcard = await c1(['revoke', ...bobTo(groupArn('Admins')), '--allowed-groups', 'arn:aws:iam::*:group/*'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
@@ -294,7 +298,7 @@ describe('the CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('real ARN');
     expect(r.stdout + r.stderr).not.toContain(EXTERNAL_ID);
-    const ok = await c1(['grant', ...bobTo(w.iam.managedGroupArn), '--role-arn', roleArn, '--allowed-groups', SCOPE], { BATON_EXTERNAL_ID: EXTERNAL_ID });
+    const ok = await c1(['grant', ...bobTo(w.iam.managedGroupArn), '--role-arn', roleArn, '--allowed-groups', SCOPE], { BATON_EXTERNAL_ID: EXTERNAL_ID }, { child: true });
     expect(ok.code).toBe(0);
     expect(ok.stdout + ok.stderr).not.toContain(EXTERNAL_ID);
     expect((await iamState())[w.iam.adminsGroupArn]).toEqual(['carol']);

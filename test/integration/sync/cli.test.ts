@@ -1,5 +1,7 @@
 /**
- * `c1-aws sync` and `c1-aws diff` as a user runs them: a child process pointed at moto through the environment.
+ * `c1-aws sync` and `c1-aws diff` as a user runs them, pointed at moto through the environment: the CLI's `main` in
+ * this process (test/harness/cli-main.ts), except child processes for the progress lines on a real pipe and for one
+ * exit 0, 1 and 2 each (the way from `main`'s result to the binary's exit code).
  * Covers assume-role vs ambient credentials, fail-soft denials (moto's IAM authorization on), a required source
  * failing (exit 1, the old snapshot untouched), the JSON summary, and secrets never printed.
  */
@@ -12,6 +14,7 @@ import { createAwsContext } from '../../../connector/src/aws';
 import type { Snapshot } from '../../../connector/src/sync';
 import { MOTO_CREDENTIALS, MOTO_REGION, Moto, REPO_ROOT, startMoto } from '../../harness/moto';
 import { seedTestEstate, TestEstate } from '../../harness/seed-estate';
+import { runMain } from '../../harness/cli-main';
 
 const BIN = path.join(REPO_ROOT, 'connector', 'bin', 'c1-aws.js');
 const EXTERNAL_ID = 'c1-external-id-0123456789abcdefABCDEF';
@@ -20,8 +23,10 @@ let moto: Moto;
 let estate: TestEstate;
 let dir: string;
 
-function c1(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `c1-aws <args>` with this file's environment: in process, or with `child` as `node connector/bin/c1-aws.js`. */
+function c1(args: string[], env: NodeJS.ProcessEnv = {}, { child = false } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  if (!child) return runMain(args, { ...base, ...moto.env, ...env });
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env: { ...base, ...moto.env, ...env }, cwd: REPO_ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -43,7 +48,8 @@ const FEATURES = ['--global-aws-orgs-enabled', 'true', '--global-aws-sso-enabled
 
 test('sync writes the snapshot, plain progress lines without a TTY, a summary; --synced-at makes runs byte-identical', async () => {
   const out = path.join(dir, 'a.json');
-  const run = await c1(['sync', '--output', out, '--synced-at', AT, ...FEATURES]);
+  // A child process: the progress lines as a real pipe gets them, and exit 0 of the binary.
+  const run = await c1(['sync', '--output', out, '--synced-at', AT, ...FEATURES], {}, { child: true });
   expect(run.code).toBe(0);
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(/^sync: caller identity\.\.\.$/m);
@@ -69,7 +75,8 @@ test('--json prints a machine summary; with --role-arn and the external ID every
   expect(JSON.parse(readFileSync(out, 'utf8')).source.callerArn).toMatch(/assumed-role\/ConductorOneIntegration\//);
   expect(run.stdout + run.stderr + readFileSync(out, 'utf8')).not.toContain(EXTERNAL_ID);
   // --role-arn without the external ID is a usage error, before any call.
-  expect((await c1(['sync', '-o', out, '--role-arn', 'arn:aws:iam::123456789012:role/X'])).code).toBe(2);
+  // A child process: exit 2 of the binary.
+  expect((await c1(['sync', '-o', out, '--role-arn', 'arn:aws:iam::123456789012:role/X'], {}, { child: true })).code).toBe(2);
 });
 
 test('SCIM flags: the endpoint format is checked, a local one needs the test switch, the token is never printed', async () => {
@@ -137,7 +144,8 @@ describe('with IAM authorization on', () => {
   test('a required source denied: exit 1 and the previous snapshot left whole, no temp file behind', async () => {
     const out = path.join(dir, 'kept.json');
     writeFileSync(out, '{"previous":true}\n');
-    const run = await c1(['sync', '-o', out, ...FEATURES], none);
+    // A child process: exit 1 of the binary.
+    const run = await c1(['sync', '-o', out, ...FEATURES], none, { child: true });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/sync failed, .*kept\.json left as it was: IAM users, groups and roles failed/);
     expect(readFileSync(out, 'utf8')).toBe('{"previous":true}\n');

@@ -2,7 +2,9 @@
  * Names from AWS reach the terminal through `sync`'s summary and `diff`. Identity Center accepts display and user
  * names with control and bidi characters (moto stores them as given), so an estate can hold a group named to fake
  * a line of our output ("0 added, 0 removed, 0 changed") or to hide the rest of it (ESC[8m). The CLI, as a user
- * runs it against moto: human output shows those characters escaped, --json keeps them exact.
+ * runs it against moto: human output shows those characters escaped, --json keeps them exact. The CLI's `main` runs in
+ * this process (test/harness/cli-main.ts: the same argv and environment, what it writes captured), except the sync
+ * whose progress goes to stderr: a child, so its lines are checked as a real pipe gets them (and its exit 0).
  */
 import { CreateGroupCommand, CreateGroupMembershipCommand, CreateUserCommand } from '@aws-sdk/client-identitystore';
 import { CreateOrganizationCommand } from '@aws-sdk/client-organizations';
@@ -13,6 +15,7 @@ import * as path from 'node:path';
 import { createAwsContext } from '../../../connector/src/aws';
 import type { Snapshot } from '../../../connector/src/sync';
 import { MOTO_CREDENTIALS, MOTO_REGION, REPO_ROOT, useMoto } from '../../harness/moto';
+import { runMain } from '../../harness/cli-main';
 import { runAsync } from '../../harness/process';
 
 const moto = useMoto({ resetBeforeEach: false });
@@ -24,8 +27,10 @@ const USER = `mallory\u202e\r\x1b]0;pwned\x07`;
 /** What a terminal acts on, besides the line breaks the printer makes. */
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
-const c1 = (args: string[]) => {
+/** `c1-aws <args>` with this file's environment: in process, or with `child` as `node connector/bin/c1-aws.js`. */
+const c1 = (args: string[], { child = false } = {}) => {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
+  if (!child) return runMain(args, { ...base, ...moto.env });
   return runAsync(process.execPath, [BIN, ...args], { env: { ...base, ...moto.env }, cwd: REPO_ROOT, timeoutMs: 120000 });
 };
 
@@ -53,7 +58,7 @@ test('sync and diff print hostile Identity Center names escaped; --json and the 
     ctx2.destroy();
   }
   const after = path.join(dir, 'after.json');
-  const synced = await c1(['sync', '-o', after, ...FEATURES]);
+  const synced = await c1(['sync', '-o', after, ...FEATURES], { child: true });
   expect(synced.code).toBe(0);
   expect(synced.stderr).not.toMatch(RAW_CONTROL);
   // The snapshot is exact: the names as AWS holds them.

@@ -1,10 +1,10 @@
 /**
- * `c1-aws validate` as a user runs it: a child process with env, against moto. Exit codes 0/1/2, --json parsable and
- * valid against the published schema, and the external ID never in stdout or stderr.
+ * `c1-aws validate` as a user runs it, with env, against moto. Exit codes 0/1/2, --json parsable and valid against the
+ * published schema, and the external ID never in stdout or stderr.
  *
- * Usage errors (exit 2 before any AWS call) run the CLI's `main` in this process with the same argv and environment
- * (`usage`, test/harness/cli-main.ts): a child process adds only its start-up (~1 s each); the way from `main`'s exit
- * code to the process's is proven by the child-process cases here (exit 0, 1, and 2 for a missing external ID).
+ * Runs are the CLI's `main` in this process with the same argv and environment (test/harness/cli-main.ts): a child
+ * process adds only its start-up (~1 s each); the way from `main`'s exit code to the process's is proven by the
+ * child-process cases here (`{ child: true }`: exit 0, 1, and 2 for a missing external ID).
  */
 import Ajv from 'ajv';
 import { spawn } from 'node:child_process';
@@ -26,7 +26,9 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/** `c1-aws validate <args>`: in process (`usage`), or with `child` as `node connector/bin/c1-aws.js`. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, { child = false } = {}): Promise<Run> {
+  if (!child) return usage(args, env);
   return new Promise((resolve) => {
     // Start from a clean environment: no BATON_* of the developer's shell may leak in.
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
@@ -45,7 +47,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-/** The same run as `cli`, through the CLI's `main` in this process (test/harness/cli-main.ts): for usage errors. */
+/** The same run as a child, through the CLI's `main` in this process (test/harness/cli-main.ts). */
 async function usage(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BATON_')));
   const r = await runMain(['validate', ...args], { ...base, ...moto.env, BATON_ROLE_ARN: roleArn(), ...env });
@@ -57,7 +59,7 @@ const validReport = new Ajv({ strict: true }).compile(schema);
 
 test('a correct role: exit 0 and a table', async () => {
   await createRole();
-  const r = await cli([], { BATON_EXTERNAL_ID: EXTERNAL_ID });
+  const r = await cli([], { BATON_EXTERNAL_ID: EXTERNAL_ID }, { child: true });
   expect(r.stderr).toBe('');
   expect(r.stdout).toMatch(/1\. PASS {2}Role ARN syntax/);
   expect(r.stdout).toMatch(/3\. PASS {2}Trust policy +only arn:aws:iam::765656841499:role\/ConductorOneService may assume the role/);
@@ -80,7 +82,7 @@ test('the external ID from a file, or only its SHA-256 (as Terraform passes it),
 
 test('a failing check: exit 1, --json parsable and valid against the schema', async () => {
   await createRole({ trust: trustPolicy({ Principal: '*' }) });
-  const r = await cli(['--json'], { BATON_EXTERNAL_ID: EXTERNAL_ID });
+  const r = await cli(['--json'], { BATON_EXTERNAL_ID: EXTERNAL_ID }, { child: true });
   expect(r.code).toBe(1);
   const report = JSON.parse(r.stdout);
   expect(validReport(report)).toBe(true);
@@ -140,7 +142,7 @@ describe('provisioning group scope: --provisioning-group-path / --provisioning-g
 describe('usage and configuration errors: exit 2 before any AWS call', () => {
   // Through the real binary: its exit code 2 (the others run `main` in process).
   test('no external ID', async () => {
-    const r = await cli([]);
+    const r = await cli([], {}, { child: true });
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toMatch(/validate needs the external ID \(BATON_EXTERNAL_ID or --external-id-file\) or its SHA-256/);
   });
