@@ -1,22 +1,21 @@
 // The order `npm test` runs its files in, on two workers. Longest first keeps both workers busy to the end, but on a
 // fresh clone jest knows no durations and orders by file size, which put small files that run Terraform for two
 // minutes (readme-hcl, examples-apply) last, alone on one worker. So: files that failed last time first (jest's own
-// rule), then the e2e files (Terraform, cdktf), then the rest, and the security files that run the scanners last: the
-// pretest installs the scanners in the background, and on a fresh clone that install (~100 s of CPU, slower beside
-// the e2e files) was not done when the e2e files ended, so a worker sat waiting for pip. Within a group, the last
-// run's duration when jest has one, else file size.
+// rule), then the e2e files (Terraform, cdktf), then the security files that run the scanners (the pretest installs
+// those in the background: by then it is done), then the rest; within a group, the last run's duration when jest
+// has one, else file size.
 const fs = require('node:fs');
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const TEST_ROOT = path.resolve(__dirname, '..');
 
-/** 0 = e2e, 1 = the rest, 2 = runs a scanner. */
+/** 0 = e2e, 1 = runs a scanner, 2 = the rest. */
 function group(file) {
   const rel = path.relative(TEST_ROOT, file).split(path.sep);
   if (rel[0] === 'e2e') return 0;
-  if (rel[0] === 'security' && /from '\.\/scanners'/.test(fs.readFileSync(file, 'utf8'))) return 2;
-  return 1;
+  if (rel[0] === 'security' && /from '\.\/scanners'/.test(fs.readFileSync(file, 'utf8'))) return 1;
+  return 2;
 }
 
 class SuiteSequencer extends Sequencer {
