@@ -1,21 +1,28 @@
-// The order `npm test` runs its files in, on two workers. Longest first keeps both workers busy to the end, but on a
-// fresh clone jest knows no durations and orders by file size, which put small files that run Terraform for two
-// minutes (readme-hcl, examples-apply) last, alone on one worker. So: files that failed last time first (jest's own
-// rule), then the e2e files (Terraform, cdktf), then the security files that run the scanners (the pretest installs
-// those in the background: by then it is done), then the rest; within a group, the last run's duration when jest
-// has one, else file size.
+// The order `npm test` runs its files in. Longest first keeps the workers busy to the end, but on a fresh clone jest
+// knows no durations and orders by file size, which put small files that run Terraform for two minutes (readme-hcl,
+// examples-apply) last, alone on one worker. So: files that failed last time first (jest's own rule), then
+//   0. the e2e files (Terraform, cdktf);
+//   1. the security files that read the targets' plans but run no scanner (trust-policy): the first to ask builds
+//      the plans of every target (cdktf synth, Terraform plans; shared through plan-cache.ts), so it is done early;
+//   2. the rest;
+//   3. the files that run the scanners (checkov, parliament, cloudsplaining). The pretest installs those in the
+//      background, and beside three busy workers that install (~100 s of CPU) got a quarter of the CPU: on a fresh
+//      clone, checkov placed right after the e2e files waited ~50 s for pip, a worker idle.
+// Within a group, the last run's duration when jest has one, else file size.
 const fs = require('node:fs');
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const TEST_ROOT = path.resolve(__dirname, '..');
 
-/** 0 = e2e, 1 = runs a scanner, 2 = the rest. */
+/** The group of a file (see above). */
 function group(file) {
   const rel = path.relative(TEST_ROOT, file).split(path.sep);
   if (rel[0] === 'e2e') return 0;
-  if (rel[0] === 'security' && /from '\.\/scanners'/.test(fs.readFileSync(file, 'utf8'))) return 1;
-  return 2;
+  if (rel[0] !== 'security') return 2;
+  const text = fs.readFileSync(file, 'utf8');
+  if (/from '\.\/scanners'/.test(text)) return 3;
+  return /\bplans\(\)/.test(text) ? 1 : 2;
 }
 
 class SuiteSequencer extends Sequencer {
