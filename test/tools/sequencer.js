@@ -4,10 +4,12 @@
 //   0. the e2e files (Terraform, cdktf);
 //   1. the security files that read the targets' plans but run no scanner (trust-policy): the first to ask builds
 //      the plans of every target (cdktf synth, Terraform plans; shared through plan-cache.ts), so it is done early;
-//   2. the rest;
+//   2. the rest but the unit files;
 //   3. the files that run the scanners (checkov, parliament, cloudsplaining). The pretest installs those in the
 //      background, and beside three busy workers that install (~100 s of CPU) got a quarter of the CPU: on a fresh
-//      clone, checkov placed right after the e2e files waited ~50 s for pip, a worker idle.
+//      clone, checkov placed right after the e2e files waited ~50 s for pip, a worker idle; placed last, it ran
+//      alone for its last 20 s;
+//   4. the unit files (no child processes, ~30 s in all): they keep the other workers busy beside the scanners.
 // Within a group, the last run's duration when jest has one, else file size.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -19,6 +21,7 @@ const TEST_ROOT = path.resolve(__dirname, '..');
 function group(file) {
   const rel = path.relative(TEST_ROOT, file).split(path.sep);
   if (rel[0] === 'e2e') return 0;
+  if (rel[0] === 'unit') return 4;
   if (rel[0] !== 'security') return 2;
   const text = fs.readFileSync(file, 'utf8');
   if (/from '\.\/scanners'/.test(text)) return 3;
