@@ -29,7 +29,14 @@ test('this machine has one mirrored provider binary to share (else every command
 });
 
 describe('one server per provider environment', () => {
-  const reattach = (e: NodeJS.ProcessEnv, args = ['plan']) => providerLease(binary, root(PLAIN), args, e)?.env.TF_REATTACH_PROVIDERS;
+  // A stand-in for the provider in debug mode: prints a reattach value naming its own pid, then waits to be killed
+  // (the keying is what is tested here; the real binary serves the moto case below).
+  let fake: string;
+  beforeAll(() => {
+    fake = path.join(tempDir('c1-fake-provider-'), 'terraform-provider-aws_v0.0.0_x5');
+    writeFileSync(fake, `#!/bin/sh\necho "TF_REATTACH_PROVIDERS='{\\"registry.terraform.io/hashicorp/aws\\":{\\"Pid\\":$$}}'"\nexec sleep 600\n`, { mode: 0o755 });
+  });
+  const reattach = (e: NodeJS.ProcessEnv, args = ['plan']) => providerLease(fake, root(PLAIN), args, e)?.env.TF_REATTACH_PROVIDERS;
 
   test('the same environment: the same server; TF_VAR_* (Terraform\'s own) does not count', () => {
     const a = reattach(env);
