@@ -18,6 +18,9 @@
  *   modules' (as `terraform init` recorded them) never reattaches.
  * - One command at a time per server (the provider's configuration is the last command's): async callers queue,
  *   a synchronous caller that finds the server busy runs without it.
+ * - One server per root directory too: the provider resolves its own relative paths (shared_config_files, a CA
+ *   bundle, a resource's source file) against its working directory, the root's when Terraform starts it.
+ * - A CA bundle is dropped only when the provider would have read it fine (a readable PEM file).
  * - `init`, `get`, `fmt`, `version`, `providers` and `test` never reattach: init would skip installing and locking
  *   a reattached provider, and `terraform test` runs use mock providers (startMockProviderServer).
  * Servers are stopped when the test file ends (afterAll), and by their shell when this process dies.
@@ -43,7 +46,8 @@ export interface ProviderServer {
 interface Server extends ProviderServer {
   key: string;
   child: ChildProcess;
-  busy: boolean;
+  /** Commands queued or running on it: a server with any is never stopped, nor lent to a synchronous caller. */
+  pending: number;
   queue: Promise<unknown>;
   lastUsed: number;
 }
@@ -69,11 +73,11 @@ function alive(child: ChildProcess): boolean {
  * Starts `binary -debug` under a shell that kills it when its stdin closes (on stop(), or when this process dies),
  * and waits, synchronously, for the reattach value it prints.
  */
-export function startProviderServerSync(binary: string, env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; child: ChildProcess; stop(): Promise<void> } {
+export function startProviderServerSync(binary: string, env: NodeJS.ProcessEnv, cwd?: string): { env: NodeJS.ProcessEnv; child: ChildProcess; stop(): Promise<void> } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'c1-provider-'));
   const log = path.join(dir, 'out');
   const fd = openSync(log, 'w');
-  const child = spawn('sh', ['-c', '"$0" -debug </dev/null & p=$!; read -r _; kill "$p" 2>/dev/null; wait "$p"', binary], { env, stdio: ['pipe', fd, fd] });
+  const child = spawn('sh', ['-c', '"$0" -debug </dev/null & p=$!; read -r _; kill "$p" 2>/dev/null; wait "$p"', binary], { env, cwd, stdio: ['pipe', fd, fd] });
   closeSync(fd);
   // An unreferenced child and pipe: a server must never keep jest's worker alive.
   child.unref();
@@ -141,6 +145,14 @@ export function declaresProviderAlias(cwd: string): boolean | 'unknown' {
   return callsModules && !existsSync(manifest) ? 'unknown' : false;
 }
 
+function readablePemBundle(file: string): boolean {
+  try {
+    return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /** The environment the server runs with, or null when no server can serve it soundly. */
 export function serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv | null {
   const out: NodeJS.ProcessEnv = {};
@@ -148,6 +160,9 @@ export function serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv | null {
   if (out.AWS_CA_BUNDLE !== undefined) {
     const endpoints = Object.entries(out).filter(([k]) => k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_'));
     if (endpoints.length === 0 || !endpoints.every(([, v]) => /^http:\/\//.test(v ?? ''))) return null;
+    // The provider's own start reads the bundle and fails on a missing or broken file: dropped only when it would
+    // have read it fine, so no command passes here that fails for a user.
+    if (!readablePemBundle(out.AWS_CA_BUNDLE)) return null;
     delete out.AWS_CA_BUNDLE;
   }
   return out;
@@ -166,36 +181,40 @@ export function providerLease(binary: string | null, cwd: string, args: string[]
   if (!binary || env.TF_REATTACH_PROVIDERS || env.C1_TEST_NO_SHARED_PROVIDER) return null;
   const sub = args.find((a) => !a.startsWith('-'));
   if (!sub || NEVER_REATTACH.has(sub)) return null;
-  if (declaresProviderAlias(cwd) !== false) return null;
+  // A folder not made yet (a cdktf stack before its first synth): what it will declare is not known.
+  if (!existsSync(cwd) || declaresProviderAlias(cwd) !== false) return null;
   const penv = serverEnv(env);
   if (!penv) return null;
-  const key = JSON.stringify(Object.entries(penv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // The directory too: the provider resolves relative paths of its own (shared_config_files, custom_ca_bundle,
+  // a resource's source file) against its working directory, which is the root's for a provider Terraform starts.
+  const dir = path.resolve(cwd);
+  const key = JSON.stringify([dir, Object.entries(penv).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
   let s = servers.get(key);
   if (s && !alive(s.child)) {
     servers.delete(key);
     s = undefined;
   }
   if (!s) {
-    const idle = [...servers.values()].filter((x) => !x.busy).sort((a, b) => a.lastUsed - b.lastUsed);
+    const idle = [...servers.values()].filter((x) => x.pending === 0).sort((a, b) => a.lastUsed - b.lastUsed);
     while (servers.size >= MAX_SERVERS && idle.length) {
       const old = idle.shift()!;
       servers.delete(old.key);
       void old.stop();
     }
-    const started = startProviderServerSync(binary, penv);
-    s = { ...started, key, busy: false, queue: Promise.resolve(), lastUsed: Date.now() };
+    const started = startProviderServerSync(binary, penv, dir);
+    s = { ...started, key, pending: 0, queue: Promise.resolve(), lastUsed: Date.now() };
     servers.set(key, s);
   }
   const server = s;
   return {
     env: server.env,
     run: <T>(fn: () => Promise<T>) => {
+      server.pending += 1;
       const next = server.queue.then(async () => {
-        server.busy = true;
         try {
           return await fn();
         } finally {
-          server.busy = false;
+          server.pending -= 1;
           server.lastUsed = Date.now();
         }
       });
@@ -203,7 +222,7 @@ export function providerLease(binary: string | null, cwd: string, args: string[]
       return next;
     },
     tryNow: () => {
-      if (server.busy) return null;
+      if (server.pending > 0) return null;
       server.lastUsed = Date.now();
       return server.env;
     },

@@ -47,8 +47,9 @@ export function cdktfProject(dir: string): string {
 
 /**
  * The shared AWS provider (provider-server.ts) for a cdktf command whose stack Terraform runs in `stackDir`, or {}.
- * The stack is synthesized by the command itself, so its provider blocks are checked after it (`checkAfter`): a stack
- * with provider aliases fails the test instead of passing on one shared configuration. `terraform init` under cdktf
+ * A stack's first command (its folder not synthesized yet) starts its own provider. Later commands re-synthesize the
+ * stack, so its provider blocks are checked again after each: a stack with provider aliases fails the test instead of
+ * passing on one shared configuration. `terraform init` under cdktf
  * then installs no AWS provider in the stack's folder (Terraform skips reattached providers); the stacks' provider
  * requirements are resolved against the mirror by stacks-generated.test.ts and package.test.ts.
  */

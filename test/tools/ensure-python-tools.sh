@@ -46,7 +46,9 @@ stamped() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(sum)" ]; }
 
 # Locks, logs and the failure record are named after the venv's real path: worktrees may share one .venv (a symlink).
 tag="$(realpath -m "$venv" | sha256sum | cut -c1-12)"
-state="${TMPDIR:-/tmp}/c1-python-tools-$tag"
+# Under C1_TEST_CACHE_DIR when jest set it (test/tools/temp-root.js moves TMPDIR into a per-run folder for its workers;
+# the pretest's background install ran before that, with the OS temp dir, and both must name the same lock).
+state="${C1_TEST_CACHE_DIR:-${TMPDIR:-/tmp}}/c1-python-tools-$tag"
 failed_record="$state-scanners.failed"
 
 # The moto a moto_server runs, as the Python beside it (a venv's, pyenv's shims) reports it; empty when unknown.

@@ -36,7 +36,11 @@ describe('one server per provider environment', () => {
     fake = path.join(tempDir('c1-fake-provider-'), 'terraform-provider-aws_v0.0.0_x5');
     writeFileSync(fake, `#!/bin/sh\necho "TF_REATTACH_PROVIDERS='{\\"registry.terraform.io/hashicorp/aws\\":{\\"Pid\\":$$}}'"\nexec sleep 600\n`, { mode: 0o755 });
   });
-  const reattach = (e: NodeJS.ProcessEnv, args = ['plan']) => providerLease(fake, root(PLAIN), args, e)?.env.TF_REATTACH_PROVIDERS;
+  let dir: string;
+  beforeAll(() => {
+    dir = root(PLAIN);
+  });
+  const reattach = (e: NodeJS.ProcessEnv, args = ['plan'], cwd = dir) => providerLease(fake, cwd, args, e)?.env.TF_REATTACH_PROVIDERS;
 
   test('the same environment: the same server; TF_VAR_* (Terraform\'s own) does not count', () => {
     const a = reattach(env);
@@ -51,10 +55,20 @@ describe('one server per provider environment', () => {
     expect(reattach({ ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:2' })).not.toBe(a);
   });
 
-  test('the server never gets TF_VAR_* or AWS_CA_BUNDLE; a CA bundle with an https endpoint: no server', () => {
-    expect(serverEnv({ ...env, TF_VAR_external_id: 'secret', AWS_CA_BUNDLE: '/ca.pem' })).toEqual(env);
-    expect(serverEnv({ ...env, AWS_CA_BUNDLE: '/ca.pem', AWS_ENDPOINT_URL_STS: 'https://sts.example' })).toBeNull();
-    expect(serverEnv({ ...env, AWS_ENDPOINT_URL: undefined, AWS_CA_BUNDLE: '/ca.pem' })).toBeNull();
+  test('another root directory: another server (the provider resolves its relative paths against its own)', () => {
+    expect(reattach(env, ['plan'], root(PLAIN))).not.toBe(reattach(env));
+  });
+
+  test('the server never gets TF_VAR_* or AWS_CA_BUNDLE; a CA bundle with an https endpoint, or one the provider could not read: no server', () => {
+    const pem = path.join(tempDir('c1-ca-'), 'ca.pem');
+    writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    expect(serverEnv({ ...env, TF_VAR_external_id: 'secret', AWS_CA_BUNDLE: pem })).toEqual(env);
+    expect(serverEnv({ ...env, AWS_CA_BUNDLE: pem, AWS_ENDPOINT_URL_STS: 'https://sts.example' })).toBeNull();
+    expect(serverEnv({ ...env, AWS_ENDPOINT_URL: undefined, AWS_CA_BUNDLE: pem })).toBeNull();
+    // Terraform's own provider fails to start on these ("open ...: no such file or directory"): so must the test.
+    expect(serverEnv({ ...env, AWS_CA_BUNDLE: path.join(path.dirname(pem), 'missing.pem') })).toBeNull();
+    writeFileSync(pem, 'not a certificate');
+    expect(serverEnv({ ...env, AWS_CA_BUNDLE: pem })).toBeNull();
   });
 
   test.each([['init'], ['test'], ['version'], ['providers', 'lock']])('terraform %s starts its own provider', (...args) => {
@@ -82,6 +96,10 @@ describe('roots whose provider configurations would share one server', () => {
     expect(declaresProviderAlias(dir)).toBe(false);
     writeFileSync(path.join(dir, 'm', 'providers.tf'), 'provider "aws" {\n  alias = "x"\n}\n');
     expect(declaresProviderAlias(dir)).toBe(true);
+  });
+
+  test('a root folder that does not exist yet (a cdktf stack before its first synth): no server', () => {
+    expect(providerLease(binary, path.join(root(PLAIN), 'cdktf.out', 'stacks', 'x'), ['apply'], env)).toBeNull();
   });
 
   test('modules called but not installed: unknown, so no server', () => {
