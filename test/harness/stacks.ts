@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './moto';
-import { declaresProviderAlias, mirrorProviderBinary, providerLease } from './provider-server';
-import { providerMirror, terraformEnv } from './terraform';
+import { declaresProviderAlias, providerLease } from './provider-server';
+import { sharedBinary, terraformEnv } from './terraform';
 
 /** cdktf.json's app command with its repository-relative paths made absolute, so it runs from any folder. */
 export function appCommand(): string[] {
@@ -61,7 +61,7 @@ export interface CdktfProvider {
 }
 
 export function cdktfProvider(stackDir: string, env: NodeJS.ProcessEnv): CdktfProvider {
-  const lease = providerLease(mirrorProviderBinary(providerMirror()), stackDir, ['apply'], { ...process.env, ...terraformEnv(), ...env });
+  const lease = providerLease(sharedBinary(), stackDir, ['apply'], { ...process.env, ...terraformEnv(), ...env });
   const checkAfter = (shared: NodeJS.ProcessEnv) => {
     if (shared.TF_REATTACH_PROVIDERS && declaresProviderAlias(stackDir) !== false) {
       throw new Error(`${stackDir} declares AWS provider aliases: one shared provider cannot serve it (test/harness/provider-server.ts)`);

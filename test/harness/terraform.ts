@@ -79,7 +79,7 @@ function result(r: SpawnSyncReturns<string>): RunResult {
 
 /** The mirror's provider binary, which a shared provider server runs (provider-server.ts), or null. */
 let serverBinary: string | null | undefined;
-function sharedBinary(): string | null {
+export function sharedBinary(): string | null {
   if (serverBinary === undefined) serverBinary = mirrorProviderBinary(providerMirror());
   return serverBinary;
 }
